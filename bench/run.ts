@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: runs every benchmark and prints one table per benchmark
+ * (metric, vmscope, QEMU, ratio), or with --json the same figures as JSON.
+ * --quick runs fewer repetitions. The exit status is 1 when a correctness
+ * check failed (a wrong checksum makes the speed meaningless).
+ */
+import { arch, cpus, platform } from "node:os";
+import { computeBenchmark } from "./compute";
+import { formatTable, type BenchReport } from "./table";
+import type { BenchOptions, BenchResult } from "./types";
+
+/** Later benchmarks (VM exits per second, view latency) are added here. */
+const benchmarks: Array<(options: BenchOptions) => Promise<BenchResult>> = [computeBenchmark];
+
+async function main(argv: string[]): Promise<number> {
+  const known = new Set(["--json", "--quick"]);
+  const unknown = argv.filter((arg) => !known.has(arg));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown option ${unknown.join(" ")} (known: --json, --quick)\n`);
+    return 2;
+  }
+  const json = argv.includes("--json");
+  const options: BenchOptions = {
+    quick: argv.includes("--quick"),
+    log: (line) => process.stderr.write(`bench: ${line}\n`),
+  };
+  const results: BenchResult[] = [];
+  for (const benchmark of benchmarks) results.push(await benchmark(options));
+
+  if (json) {
+    const processors = cpus();
+    const report: BenchReport = {
+      host: { node: process.version, platform: platform(), arch: arch(), cpu: processors[0]?.model ?? "unknown", cpus: processors.length },
+      quick: options.quick,
+      benchmarks: results,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatTable(results));
+  }
+  return results.every((result) => result.checks.every((check) => check.ok)) ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,192 @@
+/**
+ * The command line's grammar: subcommands and QEMU-like flags, parsed into
+ * plain data. Every mistake is a UserInputError with a one-line message.
+ */
+import { UserInputError } from "../vmm-core/machine/errors";
+import { parseMemorySize } from "../vmm-core/machine/memory-size";
+
+export interface RunOptions {
+  /** Firmware file; undefined means none (the kernel runs bare from reset). */
+  bios: string | undefined;
+  /** Kernel or bare program; undefined only with a bios alone. */
+  kernel: string | undefined;
+  memory: number;
+  harts: number;
+  append: string | undefined;
+  dtb: string | undefined;
+  timeoutSeconds: number | undefined;
+  maxInstructions: number | undefined;
+  stats: boolean;
+}
+
+export interface DapOptions {
+  /** TCP port; undefined means stdio. */
+  port: number | undefined;
+  host: string;
+}
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "run"; options: RunOptions }
+  | { kind: "dap"; options: DapOptions };
+
+export const usage = `usage:
+  vmscope run [ELF] [--bios FILE|none] [--kernel FILE] [--memory 128M] [--harts 1]
+              [--append BOOTARGS] [--dtb FILE] [--timeout SECONDS]
+              [--max-instructions N] [--stats]
+  vmscope dap [--port N] [--host ADDR]
+  vmscope --help | --version
+
+run   boots a guest headless: its UART is this terminal (Ctrl-A X quits,
+      Ctrl-A Ctrl-A sends Ctrl-A); the exit status is the guest's power-off
+      code, 124 on --timeout or --max-instructions, 2 for bad input.
+dap   serves the Debug Adapter Protocol on stdio, or on a TCP port
+      (127.0.0.1 unless --host is given), one session per connection.
+`;
+
+/** Flags that take a value, per subcommand; the rest are switches. */
+const runValueFlags = new Set([
+  "--bios", "--kernel", "--memory", "--harts", "--append", "--dtb", "--timeout", "--max-instructions",
+]);
+const runSwitches = new Set(["--stats"]);
+const dapValueFlags = new Set(["--port", "--host"]);
+
+interface Parsed {
+  values: Map<string, string>;
+  switches: Set<string>;
+  positionals: string[];
+}
+
+/** Splits `--flag value`, `--flag=value`, switches and positionals; rejects unknown flags. */
+function tokenize(args: string[], valueFlags: Set<string>, switches: Set<string>, command: string): Parsed {
+  const parsed: Parsed = { values: new Map(), switches: new Set(), positionals: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      parsed.positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      parsed.positionals.push(arg);
+      continue;
+    }
+    const equals = arg.indexOf("=");
+    const flag = equals > 0 ? arg.slice(0, equals) : arg;
+    if (switches.has(flag)) {
+      if (equals > 0) throw new UserInputError(`option ${flag} takes no value`);
+      parsed.switches.add(flag);
+    } else if (valueFlags.has(flag)) {
+      let value: string;
+      if (equals > 0) {
+        value = arg.slice(equals + 1);
+      } else {
+        if (i + 1 >= args.length) throw new UserInputError(`option ${flag} needs a value`);
+        value = args[++i];
+      }
+      if (parsed.values.has(flag)) throw new UserInputError(`option ${flag} given twice`);
+      parsed.values.set(flag, value);
+    } else {
+      throw new UserInputError(`unknown option ${flag} for '${command}' (see vmscope --help)`);
+    }
+  }
+  return parsed;
+}
+
+function parseInteger(text: string, flag: string, min: number, max: number): number {
+  const normalized = text.replace(/_/g, "");
+  if (!/^\d+$/.test(normalized)) throw new UserInputError(`${flag}: '${text}' is not a whole number`);
+  const value = Number(normalized);
+  if (value < min || value > max) {
+    throw new UserInputError(`${flag}: ${text} is out of range (${min}..${max})`);
+  }
+  return value;
+}
+
+function parseSeconds(text: string, flag: string): number {
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(value > 0)) throw new UserInputError(`${flag}: '${text}' is not a positive number of seconds`);
+  return value;
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value === "") throw new UserInputError(`option ${flag} needs a value`);
+  return value;
+}
+
+/** QEMU virt accepts up to 512 harts. */
+const maxHarts = 512;
+
+function parseRun(args: string[]): RunOptions {
+  const { values, switches, positionals } = tokenize(args, runValueFlags, runSwitches, "run");
+  if (positionals.length > 1) {
+    throw new UserInputError(`run takes one ELF file, got ${positionals.length}: ${positionals.join(" ")}`);
+  }
+  const flagKernel = nonEmpty(values.get("--kernel"), "--kernel");
+  if (positionals.length === 1 && flagKernel !== undefined) {
+    throw new UserInputError("give the kernel either as an argument or with --kernel, not both");
+  }
+  const kernel = positionals[0] ?? flagKernel;
+  const biosValue = nonEmpty(values.get("--bios"), "--bios");
+  const bios = biosValue === "none" ? undefined : biosValue;
+  if (kernel === undefined && bios === undefined) {
+    throw new UserInputError("nothing to run: give an ELF file, --kernel FILE or --bios FILE");
+  }
+  const memory = values.get("--memory");
+  const harts = values.get("--harts");
+  const timeout = values.get("--timeout");
+  const maxInstructions = values.get("--max-instructions");
+  return {
+    bios,
+    kernel,
+    memory: memory === undefined ? 128 * 1024 * 1024 : parseMemorySize(memory, "--memory"),
+    harts: harts === undefined ? 1 : parseInteger(harts, "--harts", 1, maxHarts),
+    append: values.get("--append"),
+    dtb: nonEmpty(values.get("--dtb"), "--dtb"),
+    timeoutSeconds: timeout === undefined ? undefined : parseSeconds(timeout, "--timeout"),
+    maxInstructions:
+      maxInstructions === undefined
+        ? undefined
+        : parseInteger(maxInstructions, "--max-instructions", 1, Number.MAX_SAFE_INTEGER),
+    stats: switches.has("--stats"),
+  };
+}
+
+function parseDap(args: string[]): DapOptions {
+  const { values, positionals } = tokenize(args, dapValueFlags, new Set(), "dap");
+  if (positionals.length > 0) throw new UserInputError(`dap takes no arguments, got: ${positionals.join(" ")}`);
+  const port = values.get("--port");
+  const host = nonEmpty(values.get("--host"), "--host");
+  if (host !== undefined && port === undefined) throw new UserInputError("--host needs --port");
+  return {
+    port: port === undefined ? undefined : parseInteger(port, "--port", 0, 65535),
+    host: host ?? "127.0.0.1",
+  };
+}
+
+/** Parses the arguments after the program name (process.argv.slice(2)). */
+export function parseArguments(args: string[]): Command {
+  const [first, ...rest] = args;
+  switch (first) {
+    case undefined:
+    case "--help":
+    case "-h":
+    case "help":
+      return { kind: "help" };
+    case "--version":
+    case "-V":
+      return { kind: "version" };
+    case "run":
+      if (rest.includes("--help") || rest.includes("-h")) return { kind: "help" };
+      return { kind: "run", options: parseRun(rest) };
+    case "dap":
+      if (rest.includes("--help") || rest.includes("-h")) return { kind: "help" };
+      return { kind: "dap", options: parseDap(rest) };
+    default:
+      throw new UserInputError(
+        first.startsWith("-")
+          ? `unknown option ${first} (see vmscope --help)`
+          : `unknown command '${first}' (commands: run, dap; see vmscope --help)`,
+      );
+  }
+}

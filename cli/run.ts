@@ -1,0 +1,158 @@
+/**
+ * `vmscope run`: boots a guest headless, like `qemu-system-riscv64 -M virt
+ * -nographic`. The machine runs in slices with the event loop in between, so
+ * stdin, signals and the wall-clock timeout are noticed while it runs.
+ */
+import { Machine } from "../vmm-core/machine/machine";
+import { displayName, readGuestFile } from "../debug-adapter/host-files";
+import type { RunOptions } from "./arguments";
+import { EscapeDecoder, escapeHelp, RawTerminal } from "./tty";
+import { formatStats } from "./stats-report";
+
+/** Instructions per slice: long enough to amortise, short enough to stay responsive. */
+const sliceInstructions = 2_000_000;
+/** Console bytes buffered before a write, so byte-at-a-time UART output costs one syscall per slice. */
+const outputFlushBytes = 64 * 1024;
+
+export const exitStatus = { timeout: 124 } as const;
+const exitStatusInternal = 70;
+
+/** Builds the machine from the options; throws UserInputError/LoadError for bad input. */
+function createMachine(options: RunOptions, write: (bytes: Uint8Array) => void): Machine {
+  const bios = options.bios === undefined ? undefined : readGuestFile(options.bios, "bios");
+  const kernel = options.kernel === undefined ? undefined : readGuestFile(options.kernel, "kernel");
+  const dtb = options.dtb === undefined ? undefined : readGuestFile(options.dtb, "device tree");
+  return new Machine({
+    memory: options.memory,
+    harts: options.harts,
+    bios,
+    biosName: options.bios === undefined ? undefined : displayName(options.bios),
+    kernel,
+    kernelName: options.kernel === undefined ? undefined : displayName(options.kernel),
+    append: options.append,
+    dtb,
+    console: { write },
+  });
+}
+
+/** Runs the guest to its end; resolves with the process exit status. */
+export function runGuest(options: RunOptions): Promise<number> {
+  const pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = (): void => {
+    if (pendingBytes === 0) return;
+    process.stdout.write(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+    pending.length = 0;
+    pendingBytes = 0;
+  };
+  const machine = createMachine(options, (bytes) => {
+    pending.push(bytes.slice()); // the machine may reuse its buffer
+    pendingBytes += bytes.length;
+    if (pendingBytes >= outputFlushBytes) flush();
+  });
+
+  return new Promise<number>((resolve, reject) => {
+    const started = performance.now();
+    const terminal = new RawTerminal(process.stdin);
+    const decoder = new EscapeDecoder();
+    let executed = 0;
+    let finished = false;
+    let stdinOpen = true;
+    let wakeIdle: (() => void) | undefined;
+    let crashed: { error: unknown } | undefined;
+
+    const finish = (status: number, message?: string): void => {
+      if (finished) return;
+      finished = true;
+      flush();
+      terminal.restore();
+      process.stdin.off("data", onData);
+      process.stdin.pause();
+      for (const signal of signals) process.off(signal, onSignal);
+      if (message !== undefined) process.stderr.write(`${terminal.isTerminal ? "\r\n" : ""}vmscope: ${message}\n`);
+      if (crashed) return reject(crashed.error);
+      if (options.stats) {
+        const wall = (performance.now() - started) / 1000;
+        process.stderr.write(formatStats(machine.stats(), wall).join("\n") + "\n");
+      }
+      resolve(status);
+    };
+
+    const onData = (chunk: Buffer): void => {
+      if (!terminal.isTerminal) {
+        machine.input.push(new Uint8Array(chunk));
+      } else {
+        const { bytes, actions } = decoder.decode(chunk);
+        if (bytes.length > 0) machine.input.push(bytes);
+        for (const action of actions) {
+          if (action === "quit") return finish(0, "terminated");
+          process.stderr.write(escapeHelp);
+        }
+      }
+      wakeIdle?.();
+    };
+    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+    const onSignal = (signal: NodeJS.Signals): void => {
+      const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+      finish(128 + numbers[signal], `terminating on signal ${signal}`);
+    };
+    for (const signal of signals) process.on(signal, onSignal);
+
+    terminal.enter();
+    process.stdin.on("data", onData);
+    process.stdin.on("end", () => {
+      stdinOpen = false;
+      wakeIdle?.();
+    });
+    process.stdin.on("error", () => {
+      stdinOpen = false; // e.g. stdin closed by the parent: the guest just gets no input
+    });
+
+    // A failure inside a slice is a bug of ours: clean up, then let main report it.
+    const slice = (): void => {
+      try {
+        runSlice();
+      } catch (error) {
+        crashed = { error };
+        finish(exitStatusInternal);
+      }
+    };
+    const runSlice = (): void => {
+      if (finished) return;
+      const remaining = options.maxInstructions === undefined ? Infinity : options.maxInstructions - executed;
+      const result = machine.run(Math.min(sliceInstructions, remaining));
+      executed += result.instructions;
+      flush();
+      switch (result.reason) {
+        case "poweroff":
+          return finish(machine.power.exitCode);
+        case "reset":
+          // Like QEMU -no-reboot: a reset request ends the run successfully.
+          return finish(0, `guest requested a reset (${machine.power.source})`);
+      }
+      if (executed >= (options.maxInstructions ?? Infinity)) {
+        return finish(exitStatus.timeout, `instruction limit reached (${executed} instructions)`);
+      }
+      const elapsed = (performance.now() - started) / 1000;
+      if (options.timeoutSeconds !== undefined && elapsed >= options.timeoutSeconds) {
+        return finish(exitStatus.timeout, `timeout after ${options.timeoutSeconds} s`);
+      }
+      if (result.reason === "halted") {
+        // Every hart waits and nothing inside the machine will wake it: only
+        // console input can. Without any, the guest is stuck for good.
+        if (!stdinOpen && machine.input.available === 0) {
+          return finish(1, "every hart is halted and no input is left to wake them");
+        }
+        wakeIdle = () => {
+          wakeIdle = undefined;
+          clearTimeout(timer);
+          setImmediate(slice);
+        };
+        const timer = setTimeout(() => wakeIdle?.(), 50);
+        return;
+      }
+      setImmediate(slice);
+    };
+    setImmediate(slice);
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * ISA differential suite: every guest in test/isa/build runs on QEMU (the
+ * reference) and on vmscope's Machine; their console output must be
+ * identical byte for byte and both must power off with code 0. The guests
+ * print their results as text, so a mismatch names the instruction.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Machine } from "../../vmm-core/machine/machine";
+import { hasTool, needTool } from "../support/reference";
+import { runQemu } from "../reference/qemu";
+
+const isaDir = fileURLToPath(new URL(".", import.meta.url));
+const buildDir = join(isaDir, "build");
+const guests = readdirSync(buildDir)
+  .filter((name) => name.endsWith(".elf"))
+  .map((name) => name.slice(0, -".elf".length))
+  .sort();
+
+/** Instructions vmscope may run per guest before the run counts as hung. */
+const instructionBudget = 40_000_000;
+const qemuTimeoutMs = 10_000;
+
+interface GuestRun {
+  output: string;
+  poweredOff: boolean;
+  exitCode: number | null;
+  detail: string;
+}
+
+function runVmscope(elf: Uint8Array, name: string): GuestRun {
+  const chunks: Uint8Array[] = [];
+  const machine = new Machine({
+    memory: 128 * 1024 * 1024,
+    bios: undefined,
+    kernel: elf,
+    kernelName: `${name}.elf`,
+    console: { write: (bytes: Uint8Array) => chunks.push(bytes.slice()) },
+  });
+  const result = machine.run(instructionBudget);
+  const output = Buffer.concat(chunks).toString("latin1");
+  return {
+    output,
+    poweredOff: result.reason === "poweroff",
+    exitCode: machine.power.exitCode,
+    detail: `stopped by ${result.reason} after ${result.instructions} instructions, pc=0x${machine.harts[0].pc.toString(16)}`,
+  };
+}
+
+async function runReference(elfPath: string): Promise<GuestRun> {
+  const result = await runQemu(elfPath, { timeoutMs: qemuTimeoutMs });
+  return {
+    output: result.stdout.toString("latin1"),
+    poweredOff: !result.timedOut && result.exitCode !== null,
+    exitCode: result.exitCode,
+    detail: result.timedOut ? `QEMU timed out after ${qemuTimeoutMs} ms` : result.stderr.toString().trim(),
+  };
+}
+
+/** The first differing line with a few lines of context, diff style. */
+export function firstDifference(expected: string, actual: string, context = 3): string | undefined {
+  if (expected === actual) return undefined;
+  const want = expected.split("\n");
+  const got = actual.split("\n");
+  let i = 0;
+  while (i < want.length && i < got.length && want[i] === got[i]) i++;
+  const from = Math.max(0, i - context);
+  const lines = [`@@ first difference at line ${i + 1} @@`];
+  for (let k = from; k < i; k++) lines.push(`  ${want[k]}`);
+  for (let k = i; k < Math.min(want.length, i + context); k++) lines.push(`- ${want[k]}  (QEMU)`);
+  for (let k = i; k < Math.min(got.length, i + context); k++) lines.push(`+ ${got[k]}  (vmscope)`);
+  return lines.join("\n");
+}
+
+test("firstDifference points at the first differing line", () => {
+  assert.equal(firstDifference("a\nb\n", "a\nb\n"), undefined);
+  const diff = firstDifference("a\nb\nc\n", "a\nX\nc\n") ?? "";
+  assert.match(diff, /line 2/);
+  assert.match(diff, /- b {2}\(QEMU\)/);
+  assert.match(diff, /\+ X {2}\(vmscope\)/);
+});
+
+test("committed guest ELFs match a fresh build", (t) => {
+  if (!needTool(t, "riscv64-unknown-elf-gcc", "make")) return;
+  const fresh = mkdtempSync(join(tmpdir(), "vmscope-isa-"));
+  try {
+    execFileSync("make", ["-s", "-C", isaDir, `BUILD=${fresh}`], { stdio: "pipe" });
+    const built = readdirSync(fresh).filter((n) => n.endsWith(".elf")).sort();
+    assert.deepEqual(built, guests.map((g) => `${g}.elf`), "every guest source has a committed ELF and vice versa");
+    for (const name of built) {
+      assert.ok(
+        readFileSync(join(fresh, name)).equals(readFileSync(join(buildDir, name))),
+        `${name} differs from a fresh build: run make -C test/isa and commit build/`,
+      );
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+});
+
+test("ISA guests agree with QEMU", { concurrency: true }, async (t) => {
+  assert.ok(guests.length >= 10, `expected the guest ELFs in ${buildDir}`);
+  for (const name of guests) {
+    await t.test(name, async (st) => {
+      if (!hasTool("qemu-system-riscv64") && !needTool(st, "qemu-system-riscv64")) return;
+      const elfPath = join(buildDir, `${name}.elf`);
+      const reference = runReference(elfPath);
+      const ours = runVmscope(new Uint8Array(readFileSync(elfPath)), name);
+      const qemu = await reference;
+      assert.ok(qemu.poweredOff && qemu.exitCode === 0, `QEMU did not pass ${name}: exit ${qemu.exitCode}; ${qemu.detail}`);
+      const diff = firstDifference(qemu.output, ours.output);
+      assert.ok(diff === undefined, `${name}: console output differs from QEMU\n${diff}`);
+      assert.ok(ours.poweredOff, `${name}: vmscope did not power off (${ours.detail})`);
+      assert.equal(ours.exitCode, 0, `${name}: vmscope exit code`);
+    });
+  }
+});

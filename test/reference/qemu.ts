@@ -1,0 +1,141 @@
+/**
+ * The one place that knows how to run QEMU as vmscope's reference machine.
+ *
+ * vmscope's hart is RV64IMAC + Zicsr + Zifencei, privileged spec 1.12, Sv39,
+ * Sstc. QEMU 7.2's `rv64` CPU enables more by default (its device tree says
+ * "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"), so
+ * `qemuCpu` switches the rest off. With it the device tree's riscv,isa reads
+ * "rv64imac_zicsr_zifencei_sstc".
+ *
+ * Behaviour of QEMU 7.2 the emulator has to match (checked by test/isa guests):
+ * - A/D bits: QEMU updates PTE.A (and PTE.D on a store) in hardware with an
+ *   atomic compare-and-swap during the walk; it never raises a page fault
+ *   just because A or D is clear (target/riscv/cpu_helper.c,
+ *   get_physical_address).
+ * - Misaligned loads and stores (non-atomic) are performed, not trapped:
+ *   QEMU's TCG does them byte-wise, also across page boundaries. LR/SC and
+ *   AMOs require natural alignment: a misaligned LR raises a load
+ *   address-misaligned exception (cause 4), a misaligned SC/AMO a store/AMO
+ *   address-misaligned exception (cause 6), with tval = the address.
+ * - satp: QEMU 7.2 implements Sv39, Sv48 and Sv57 for RV64 and has no option
+ *   to drop Sv48/Sv57 (the device tree even says "riscv,sv48"), so a guest
+ *   writing satp.MODE = 9 or 10 gets a different answer than on vmscope.
+ *   The ISA suite only writes modes 0, 8 and the reserved ones (1..7, 11..15).
+ * - Illegal instruction: QEMU 7.2 writes mtval/stval = 0, not the
+ *   instruction bits (the guests print what happens).
+ */
+import { spawn } from "node:child_process";
+
+export const qemuBinary = "qemu-system-riscv64";
+
+/**
+ * The `-cpu` option that makes QEMU 7.2's hart look like vmscope's.
+ * Property names are QEMU 7.2's (some capitalised: Zihintpause, Zfh, Zicsr).
+ */
+export const qemuCpu = [
+  "rv64",
+  // Kept on (QEMU's defaults, stated so the intent is visible).
+  "m=on", "a=on", "c=on", "s=on", "u=on",
+  "Zicsr=on", "Zifencei=on",
+  "mmu=on", // Sv39 (plus Sv48/Sv57, see above)
+  "pmp=on", // 16 PMP entries; guests must program one for S/U access to memory
+  "sstc=on", // stimecmp, enabled for S by menvcfg.STCE
+  "priv_spec=v1.12.0",
+  // Floating point and vectors: vmscope has neither, so misa.F/D/V and mstatus.FS/VS stay 0.
+  "f=off", "d=off", "v=off", "Zfh=off", "Zfhmin=off",
+  // No hypervisor extension in the base hart (misa.H = 0, no H CSRs).
+  "h=off",
+  // Bit manipulation: on by default in 7.2, their encodings must be illegal here.
+  "zba=off", "zbb=off", "zbc=off", "zbs=off",
+  // Hints and page-table extensions QEMU 7.2 knows: keep their encodings/bits reserved.
+  "Zihintpause=off", "svinval=off", "svnapot=off", "svpbmt=off",
+  // Multiply without divide; only meaningful when M is off, stated for clarity.
+  "zmmul=off",
+  // Vendor extension and counter overflow interrupts.
+  "xventanacondops=off", "sscofpmf=off",
+  // No programmable hardware performance counters: mhpmcounter3..31 read 0.
+  "pmu-num=0",
+].join(",");
+
+export interface QemuMachineOptions {
+  /** Firmware path, or undefined for `-bios none`. */
+  bios?: string;
+  /** Kernel (or bare program) path. */
+  kernel: string;
+  /** RAM size in bytes, or a QEMU size string such as "128M". Default 128M. */
+  memory?: number | string;
+  /** Number of harts. Default 1. */
+  harts?: number;
+  /** Device tree blob to pass instead of QEMU's own. */
+  dtb?: string;
+  /** Further arguments appended verbatim. */
+  extra?: string[];
+}
+
+/** Command-line arguments for `qemu-system-riscv64` (without the binary name). */
+export function qemuArgs(options: QemuMachineOptions): string[] {
+  const memory = options.memory ?? "128M";
+  const args = [
+    "-M", "virt",
+    "-cpu", qemuCpu,
+    "-m", typeof memory === "number" ? `${Math.floor(memory / (1024 * 1024))}M` : memory,
+    "-smp", String(options.harts ?? 1),
+    "-nographic",
+    "-monitor", "none",
+    "-serial", "stdio",
+    "-bios", options.bios ?? "none",
+    "-kernel", options.kernel,
+  ];
+  if (options.dtb !== undefined) args.push("-dtb", options.dtb);
+  if (options.extra !== undefined) args.push(...options.extra);
+  return args;
+}
+
+export interface QemuRunOptions extends Partial<Omit<QemuMachineOptions, "kernel">> {
+  /** Kill QEMU after this long; the result then has timedOut = true. */
+  timeoutMs: number;
+  /** Bytes written to the guest's UART (QEMU's stdin). */
+  input?: string | Uint8Array;
+}
+
+export interface QemuRunResult {
+  /** Everything the guest wrote to the UART. */
+  stdout: Buffer;
+  /** QEMU's diagnostics. */
+  stderr: Buffer;
+  /**
+   * QEMU's exit status: the sifive_test code (0 for 0x5555, code for
+   * 0x3333|code<<16), or null when it was killed.
+   */
+  exitCode: number | null;
+  timedOut: boolean;
+}
+
+/** Runs one ELF bare (`-bios none -kernel elfPath`) until it powers off or the timeout. */
+export function runQemu(elfPath: string, options: QemuRunOptions): Promise<QemuRunResult> {
+  const args = qemuArgs({ ...options, kernel: elfPath });
+  return new Promise((resolve, reject) => {
+    const child = spawn(qemuBinary, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), exitCode: code, timedOut });
+    });
+    // The guest may power off before reading its input; ignore the broken pipe.
+    child.stdin.on("error", () => undefined);
+    if (options.input !== undefined) child.stdin.write(options.input);
+    child.stdin.end();
+  });
+}

@@ -1,0 +1,337 @@
+/**
+ * One RISC-V hart: registers, privilege, CSR state, the fetch-decode-execute
+ * loop (run in budgets, TinyEMU's `interp(n)`), traps and interrupts. Memory
+ * accesses go through the hart's TLB (tlb.ts) and the bus.
+ */
+import type { Bus } from "../bus/bus";
+import type { GuestClock } from "../bus/device";
+import { Decoded } from "../isa/decoded";
+import { decode16, decode32 } from "../isa/decoder";
+import { CsrState, mstatusBits, menvcfgBits, mipWritable } from "./csr-state";
+import { Exception, Trap, interruptPriority, mip } from "./trap";
+import { Access } from "./mmu";
+import { Tlb } from "./tlb";
+import { TrapStatistics } from "./trap-statistics";
+
+/** Slot of the pc in the register buffer, after x0..x31. */
+export const PC = 32;
+/** Scratch slot used to split a 64-bit address into 32-bit halves without allocating. */
+const SCRATCH = 33;
+
+export const enum Privilege {
+  User = 0,
+  Supervisor = 1,
+  Machine = 3,
+}
+
+export class Hart {
+  /** x0..x31, the pc and a scratch slot, as signed 64-bit values. */
+  readonly r = new BigInt64Array(34);
+  /** The same bytes as 32-bit halves, for address arithmetic on numbers. */
+  readonly r32 = new Int32Array(this.r.buffer);
+  /** The general registers x0..x31. */
+  readonly x = this.r.subarray(0, 32);
+  readonly csr = new CsrState();
+  priv: number = Privilege.Machine;
+  /** Instructions retired since reset. */
+  instret = 0;
+  /** Guest time in instruction units: retired instructions plus time spent waiting (WFI). */
+  cycles = 0;
+  /** Set by WFI until an interrupt is pending. */
+  waiting = false;
+  /** Set when something may have made an interrupt takeable; checked before the next instruction. */
+  interruptCheck = false;
+  /** Set to leave run() at the next instruction boundary (power off, device request, debugger). */
+  stopRequested = false;
+  /** Whether step() may take interrupts (QEMU's gdbstub single-step masks them). */
+  stepInterrupts = true;
+  /** LR/SC reservation: address and the value loaded (QEMU compares values, cmpxchg-style). */
+  reservationAddress = -1n;
+  reservationValue = 0n;
+  reservationSize = 0;
+  readonly tlb: Tlb;
+  readonly traps = new TrapStatistics();
+  /** Instructions retired per privilege level (index = privilege). */
+  readonly instructionsByPrivilege = [0, 0, 0, 0];
+  private privilegeSince = 0;
+
+  constructor(
+    readonly hartId: number,
+    readonly bus: Bus,
+    readonly clock: GuestClock,
+  ) {
+    this.tlb = new Tlb(this, bus);
+    this.reset(0n);
+  }
+
+  reset(pc: bigint): void {
+    this.r.fill(0n);
+    this.pc = pc;
+    this.priv = Privilege.Machine;
+    // Interrupt lines driven by devices are not hart state: they survive a hart reset.
+    const lines = this.csr.mipHardware;
+    Object.assign(this.csr, new CsrState());
+    this.csr.mipHardware = lines;
+    this.waiting = false;
+    this.reservationAddress = -1n;
+    this.tlb.flush();
+  }
+
+  get pc(): bigint {
+    return BigInt.asUintN(64, this.r[PC]);
+  }
+
+  set pc(value: bigint) {
+    this.r[PC] = BigInt.asIntN(64, value);
+  }
+
+  // ---- execution -------------------------------------------------------
+
+  /** Runs up to `budget` instructions; returns how many were executed (traps included). */
+  run(budget: number): number {
+    const r = this.r;
+    const tlb = this.tlb;
+    let done = 0;
+    this.stopRequested = false;
+    while (done < budget) {
+      if (this.interruptCheck && this.checkInterrupts()) {
+        done++;
+        continue;
+      }
+      if (this.waiting || this.stopRequested) break;
+      const instruction = tlb.fetch(r[PC], this.r32[PC * 2], this.r32[PC * 2 + 1]);
+      try {
+        if (instruction === undefined) throw tlb.fetchFault;
+        if (instruction.execute(this, instruction) !== true) r[PC] = r[PC] + instruction.lengthBig;
+        r[0] = 0n;
+        this.instret++;
+        this.cycles++;
+      } catch (error) {
+        if (!(error instanceof Trap)) throw error;
+        r[0] = 0n;
+        this.cycles++;
+        this.takeTrap(error.cause, false, error.tval);
+      }
+      done++;
+    }
+    return done;
+  }
+
+  /** Exactly one instruction (or the trap it raises). Interrupts only when `stepInterrupts`. */
+  step(): void {
+    this.waiting = false;
+    if (this.stepInterrupts) {
+      this.run(1);
+      return;
+    }
+    const pending = this.interruptCheck;
+    this.interruptCheck = false;
+    this.run(1);
+    this.interruptCheck = this.interruptCheck || pending;
+  }
+
+  // ---- memory (used by instruction handlers) ---------------------------
+
+  /** Splits a 64-bit address into the halves the TLB indexes by. */
+  private split(address: bigint): void {
+    this.r[SCRATCH] = address;
+  }
+
+  load(address: bigint, size: 1 | 2 | 4 | 8, signed: boolean): bigint {
+    this.split(address);
+    return this.tlb.load(address, this.r32[SCRATCH * 2], this.r32[SCRATCH * 2 + 1], size, signed);
+  }
+
+  store(address: bigint, size: 1 | 2 | 4 | 8, value: bigint): void {
+    this.split(address);
+    this.tlb.store(address, this.r32[SCRATCH * 2], this.r32[SCRATCH * 2 + 1], size, value);
+  }
+
+  /** Privilege used for loads and stores: MPRV substitutes MPP in M-mode. */
+  dataPrivilege(): number {
+    if (this.priv === Privilege.Machine && (this.csr.mstatus & mstatusBits.MPRV) !== 0) {
+      return (this.csr.mstatus & mstatusBits.MPP) >>> 11;
+    }
+    return this.priv;
+  }
+
+  // ---- traps ---------------------------------------------------------
+
+  /** Trap entry with delegation (privileged spec 3.1.8 / 4.1.1). */
+  takeTrap(cause: number, interrupt: boolean, tval: bigint): void {
+    const from = this.priv;
+    const pc = this.pc;
+    const delegated = from <= Privilege.Supervisor && ((interrupt ? this.csr.mideleg : this.csr.medeleg) >>> cause) & 1;
+    const causeValue = interrupt ? (1n << 63n) | BigInt(cause) : BigInt(cause);
+    this.traps.record(cause, interrupt, pc, tval, from, delegated ? Privilege.Supervisor : Privilege.Machine);
+    this.waiting = false;
+    let status = this.csr.mstatus;
+    let vector: bigint;
+    if (delegated) {
+      this.csr.sepc = pc;
+      this.csr.scause = causeValue;
+      this.csr.stval = tval;
+      status = (status & ~mstatusBits.SPIE) | ((status & mstatusBits.SIE) !== 0 ? mstatusBits.SPIE : 0);
+      status &= ~mstatusBits.SIE;
+      status = (status & ~mstatusBits.SPP) | (from === Privilege.Supervisor ? mstatusBits.SPP : 0);
+      vector = this.csr.stvec;
+      this.setPrivilege(Privilege.Supervisor);
+    } else {
+      this.csr.mepc = pc;
+      this.csr.mcause = causeValue;
+      this.csr.mtval = tval;
+      status = (status & ~mstatusBits.MPIE) | ((status & mstatusBits.MIE) !== 0 ? mstatusBits.MPIE : 0);
+      status &= ~mstatusBits.MIE;
+      status = (status & ~mstatusBits.MPP) | (from << 11);
+      vector = this.csr.mtvec;
+      this.setPrivilege(Privilege.Machine);
+    }
+    this.setMstatus(status);
+    const base = vector & ~3n;
+    this.pc = interrupt && (vector & 3n) === 1n ? base + 4n * BigInt(cause) : base;
+  }
+
+  /** The highest-priority pending and enabled interrupt, or -1 (spec 3.1.9). */
+  pendingInterrupt(): number {
+    const pending = this.csr.mip & this.csr.mie;
+    if (pending === 0) return -1;
+    const status = this.csr.mstatus;
+    const machineEnabled = this.priv < Privilege.Machine || (status & mstatusBits.MIE) !== 0;
+    const supervisorEnabled = this.priv < Privilege.Supervisor || (this.priv === Privilege.Supervisor && (status & mstatusBits.SIE) !== 0);
+    const toMachine = pending & ~this.csr.mideleg;
+    const toSupervisor = pending & this.csr.mideleg;
+    const takeable = (machineEnabled ? toMachine : 0) | (supervisorEnabled ? toSupervisor : 0);
+    if (takeable === 0) return -1;
+    for (const cause of interruptPriority) if ((takeable >>> cause) & 1) return cause;
+    return -1;
+  }
+
+  /** Takes a pending interrupt if one is enabled; wakes WFI on any pending enabled bit. */
+  private checkInterrupts(): boolean {
+    this.interruptCheck = false;
+    if (this.waiting && (this.csr.mip & this.csr.mie) !== 0) this.waiting = false;
+    const cause = this.pendingInterrupt();
+    if (cause < 0) return false;
+    this.takeTrap(cause, true, 0n);
+    return true;
+  }
+
+  // ---- state changes that need bookkeeping ----------------------------
+
+  setPrivilege(level: number): void {
+    if (level === this.priv) return;
+    this.instructionsByPrivilege[this.priv] += this.instret - this.privilegeSince;
+    this.privilegeSince = this.instret;
+    this.priv = level;
+    this.tlb.contextChanged();
+    this.interruptCheck = true;
+  }
+
+  /** Per-privilege counts including the current stretch. */
+  privilegeCounts(): number[] {
+    const counts = [...this.instructionsByPrivilege];
+    counts[this.priv] += this.instret - this.privilegeSince;
+    return counts;
+  }
+
+  setMstatus(value: number): void {
+    const changed = value ^ this.csr.mstatus;
+    this.csr.mstatus = value;
+    if (changed & (mstatusBits.MPRV | mstatusBits.MPP | mstatusBits.SUM | mstatusBits.MXR)) this.tlb.contextChanged();
+    if (changed & (mstatusBits.MIE | mstatusBits.SIE)) this.interruptCheck = true;
+  }
+
+  setMie(value: number): void {
+    this.csr.mie = value;
+    this.interruptCheck = true;
+  }
+
+  setMideleg(value: number): void {
+    this.csr.mideleg = value;
+    this.interruptCheck = true;
+  }
+
+  /** Software-writable mip bits: STIP only while Sstc's stimecmp does not drive it. */
+  mipSoftwareWritable(): number {
+    return (this.csr.menvcfg & menvcfgBits.STCE) !== 0n ? mipWritable & ~mip.STIP : mipWritable;
+  }
+
+  setMipSoftware(value: number): void {
+    this.csr.mipSoftware = value;
+    this.interruptCheck = true;
+  }
+
+  /** Device-driven mip bits (CLINT, PLIC). */
+  setPendingFromHardware(mask: number, level: boolean): void {
+    const before = this.csr.mipHardware;
+    this.csr.mipHardware = level ? before | mask : before & ~mask;
+    if (this.csr.mipHardware !== before) this.interruptCheck = true;
+  }
+
+  setSatp(value: bigint): void {
+    const mode = BigInt.asUintN(64, value) >> 60n;
+    // WARL: only Bare (0) and Sv39 (8) are implemented; other modes leave satp unchanged.
+    if (mode !== 0n && mode !== 8n) return;
+    this.csr.satp = BigInt.asUintN(64, value) & ((0xfn << 60n) | (0xffffn << 44n) | ((1n << 44n) - 1n));
+    this.tlb.contextChanged();
+  }
+
+  setMenvcfg(value: bigint): void {
+    this.csr.menvcfg = value;
+    if ((value & menvcfgBits.STCE) === 0n) this.setPendingFromHardware(mip.STIP, false);
+    else this.csr.mipSoftware &= ~mip.STIP;
+    this.updateSupervisorTimer();
+  }
+
+  setStimecmp(value: bigint): void {
+    this.csr.stimecmp = BigInt.asUintN(64, value);
+    this.updateSupervisorTimer();
+  }
+
+  /** Sstc: STIP follows time >= stimecmp while menvcfg.STCE is set. */
+  updateSupervisorTimer(): void {
+    if ((this.csr.menvcfg & menvcfgBits.STCE) === 0n) return;
+    this.setPendingFromHardware(mip.STIP, this.clock.mtime() >= this.csr.stimecmp);
+  }
+
+  /** mtime value at which STIP will rise, when Sstc is active and it has not yet. */
+  supervisorTimerDeadline(): bigint | undefined {
+    if ((this.csr.menvcfg & menvcfgBits.STCE) === 0n) return undefined;
+    if ((this.csr.mipHardware & mip.STIP) !== 0) return undefined;
+    return this.csr.stimecmp;
+  }
+
+  mcycle(): bigint {
+    return BigInt.asUintN(64, BigInt(this.cycles) + this.csr.cycleOffset);
+  }
+
+  minstret(): bigint {
+    return BigInt.asUintN(64, BigInt(this.instret) + this.csr.instretOffset);
+  }
+
+  writeMinstret(value: bigint): void {
+    // The writing instruction still retires afterwards; compensate so the read-back equals the value written.
+    this.csr.instretOffset = BigInt.asUintN(64, value) - BigInt(this.instret) - 1n;
+  }
+
+  /** Debugger view of a CSR: no privilege check, no side effects. */
+  readCsr(address: number): bigint | undefined {
+    const row = csrRows[address];
+    return row ? BigInt.asUintN(64, row.read(this)) : undefined;
+  }
+
+  /** For handlers: raise an exception. */
+  static trap(cause: number, tval: bigint): never {
+    throw new Trap(cause, tval);
+  }
+
+  /** Decodes the instruction at a physical location without caching (debugger, slow fetch). */
+  static decodeWords(low: number, high: number): Decoded {
+    return (low & 3) === 3 ? decode32((low & 0xffff) | (high << 16)) : decode16(low);
+  }
+}
+
+export { Access, Exception };
+
+// Imported late: csr-table.ts imports Hart as a type only, and the table is needed only at run time.
+import { csrByAddress as csrRows } from "./csr-table";

@@ -1,0 +1,37 @@
+/**
+ * One decoded instruction: the operands extracted once, so the hart's loop
+ * (and later the translator) never re-decodes bits. Compressed instructions
+ * decode to the operands of the base instruction they expand to.
+ */
+import type { Hart } from "../hart/hart";
+
+/** Executes one instruction. Returns true when it wrote the pc itself (jumps, taken branches, traps returns). */
+export type Handler = (hart: Hart, instruction: Decoded) => boolean | void;
+
+export type Format = "R" | "I" | "S" | "B" | "U" | "J" | "shift" | "csr" | "csri" | "amo" | "none" | "fence" | "sfence";
+
+export class Decoded {
+  constructor(
+    /** Mnemonic of the base instruction ("addi"), also for expanded compressed ones. */
+    readonly name: string,
+    readonly execute: Handler,
+    readonly raw: number,
+    readonly length: 2 | 4,
+    readonly rd: number,
+    readonly rs1: number,
+    readonly rs2: number,
+    /** Sign-extended immediate (shift amount, CSR immediate …) as a number … */
+    readonly immediate: number,
+    /** … and as a bigint, precomputed for 64-bit arithmetic. */
+    readonly immediateBig: bigint,
+    /** CSR address for Zicsr instructions. */
+    readonly csr: number,
+    /** Name of the compressed form ("c.addi") when this came from a 16-bit encoding. */
+    readonly compressedName: string | undefined,
+  ) {
+    this.lengthBig = length === 2 ? 2n : 4n;
+  }
+
+  /** The length as a bigint, added to the pc after the instruction. */
+  readonly lengthBig: bigint;
+}

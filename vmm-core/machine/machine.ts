@@ -1,0 +1,306 @@
+/**
+ * The board: harts, RAM and devices wired like QEMU's `virt` (TinyEMU's
+ * riscv_machine.c), the images loaded as QEMU's -bios/-kernel would, and a
+ * run loop that advances guest time from instructions retired so every run
+ * is deterministic.
+ */
+import { Bus } from "../bus/bus";
+import { Ram } from "../bus/ram";
+import type { GuestClock, HartInterruptSink } from "../bus/device";
+import { Hart } from "../hart/hart";
+import { Clint } from "../devices/clint";
+import { Plic } from "../devices/plic";
+import { Uart16550 } from "../devices/uart16550";
+import { SifiveTest } from "../devices/sifive-test";
+import { Htif } from "../devices/htif";
+import { ResetRom } from "../devices/reset-rom";
+import { loadImage, checkPlacement, type LoadableImage } from "../loader/image";
+import type { ElfSymbol } from "../loader/elf";
+import { buildVirtDeviceTree, fdtLoadAddress } from "../loader/device-tree";
+import { ConsoleInput, type ConsoleIO } from "./console";
+import type { PowerControl } from "./power";
+import { UserInputError } from "./errors";
+import { memoryMap, irqNumbers, timebaseFrequency, kernelLoadAddressWithBios } from "./memory-map";
+import { maxMemoryBytes } from "./memory-size";
+
+export interface MachineOptions {
+  /** RAM size in bytes. */
+  memory: number;
+  harts?: number;
+  /** Firmware (ELF or raw) loaded at the start of RAM; undefined = none. */
+  bios?: Uint8Array;
+  biosName?: string;
+  /** The kernel: after the firmware at 0x8020_0000 (raw) or at its ELF addresses; without firmware, the program run bare. */
+  kernel?: Uint8Array;
+  kernelName?: string;
+  append?: string;
+  /** A device tree blob to hand the guest instead of the generated one (QEMU's -dtb). */
+  dtb?: Uint8Array;
+  /** Guest time: instructions retired per mtime tick (10 MHz timebase). */
+  instructionsPerTick?: number;
+  console?: ConsoleIO;
+}
+
+export type StopReason = "budget" | "poweroff" | "reset" | "halted";
+
+export interface RunResult {
+  reason: StopReason;
+  instructions: number;
+}
+
+export interface PowerState {
+  state: "running" | "off" | "reset";
+  exitCode: number;
+  source: string;
+}
+
+export interface MachineStatistics {
+  instructions: number;
+  trapsByCause: Record<string, number>;
+  instructionsByPrivilege: { M: number; S: number; U: number };
+  tlb: { hits: number; misses: number; walks: number; walkMemoryReferences: number };
+}
+
+/** riscv,isa of our harts, as the device tree announces it. */
+export const hartIsa = "rv64imac_zicsr_zifencei_sstc";
+/** Instructions a hart runs before the others get their turn. */
+const multiHartQuantum = 1000;
+/** Longest stretch between device polls (UART input) on a single hart. */
+const singleHartQuantum = 100_000;
+
+export class Machine {
+  readonly harts: Hart[];
+  readonly bus: Bus;
+  readonly ram: Ram;
+  readonly input = new ConsoleInput();
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly power: PowerState = { state: "running", exitCode: 0, source: "" };
+  readonly symbols: ElfSymbol[];
+  readonly images: LoadableImage[];
+  readonly deviceTree: Uint8Array;
+  readonly deviceTreeAddress: bigint;
+  readonly instructionsPerTick: number;
+  /** Whether step() may take interrupts (QEMU's gdbstub masks them while single-stepping). */
+  stepInterrupts = true;
+  private current: Hart;
+  private readonly startAddress: bigint;
+  private readonly htif: Htif | undefined;
+
+  constructor(options: MachineOptions) {
+    const hartCount = options.harts ?? 1;
+    if (!Number.isInteger(hartCount) || hartCount < 1 || hartCount > 8) {
+      throw new UserInputError(`harts: ${hartCount} is not a hart count from 1 to 8`);
+    }
+    if (!Number.isInteger(options.memory) || options.memory <= 0 || options.memory > maxMemoryBytes || options.memory % 4096 !== 0) {
+      throw new UserInputError(`memory: ${options.memory} bytes is not a RAM size from 4K to 16G in whole 4K pages`);
+    }
+    if (!options.bios && !options.kernel) throw new UserInputError("nothing to run: give a kernel ELF (or --bios firmware)");
+    this.instructionsPerTick = options.instructionsPerTick ?? 10;
+    if (!Number.isInteger(this.instructionsPerTick) || this.instructionsPerTick < 1) {
+      throw new UserInputError(`instructionsPerTick: ${options.instructionsPerTick} must be a positive integer`);
+    }
+    const console = options.console ?? { write: () => {} };
+
+    this.images = this.loadImages(options);
+    checkPlacement(this.images, { base: memoryMap.dram.base, size: BigInt(options.memory) });
+    this.symbols = this.images.flatMap((image) => image.symbols);
+
+    this.ram = new Ram(memoryMap.dram.base, options.memory);
+    this.bus = new Bus(this.ram);
+    const sink: HartInterruptSink = { setPending: (hart, mask, level) => this.harts[hart]?.setPendingFromHardware(mask, level) };
+    // The harts read time through the CLINT (QEMU's rdtime reads the ACLINT's mtime, offset included).
+    const clock: GuestClock = { mtime: () => this.clint.mtime() };
+    this.harts = Array.from({ length: hartCount }, (_, id) => new Hart(id, this.bus, clock));
+    this.current = this.harts[0];
+    const rawClock: GuestClock = { mtime: () => BigInt(Math.floor(this.current.cycles / this.instructionsPerTick)) };
+    this.clint = new Clint(hartCount, rawClock, sink);
+    this.ram.onPageWritten = (page) => {
+      for (const hart of this.harts) hart.tlb.invalidateCode(page);
+    };
+    for (const hart of this.harts) this.bus.codePageWatchers.push((page) => hart.tlb.forgetWritablePage(page));
+
+    const power: PowerControl = {
+      powerOff: (code, source) => this.stop("off", code, source),
+      reset: (source) => this.stop("reset", 0, source),
+    };
+    this.plic = new Plic(hartCount, sink);
+    this.uart = new Uart16550("uart0", this.plic.irqLine(irqNumbers.uart0), console, this.input);
+
+    this.deviceTree =
+      options.dtb ??
+      buildVirtDeviceTree({
+        memoryBase: memoryMap.dram.base,
+        memoryBytes: BigInt(options.memory),
+        harts: hartCount,
+        isa: hartIsa,
+        mmuType: "riscv,sv39",
+        bootargs: options.append,
+        timebaseFrequency,
+      });
+    this.deviceTreeAddress = fdtLoadAddress(memoryMap.dram.base, BigInt(options.memory), this.deviceTree.length);
+    const firmware = options.bios ? this.images[0] : undefined;
+    const kernel = options.kernel ? this.images[this.images.length - 1] : undefined;
+    // QEMU's reset vector always enters the start of RAM; fw_dynamic_info tells the firmware where the kernel is.
+    this.startAddress = memoryMap.dram.base;
+    const rom = new ResetRom(this.startAddress, this.deviceTreeAddress, {
+      nextAddress: firmware && kernel ? kernel.entry : 0n,
+      nextMode: 1,
+    });
+
+    this.bus.attach(memoryMap.resetRom.base, rom);
+    this.bus.attach(memoryMap.test.base, new SifiveTest(power));
+    this.bus.attach(memoryMap.clint.base, this.clint);
+    this.bus.attach(memoryMap.plic.base, this.plic);
+    this.bus.attach(memoryMap.uart0.base, this.uart);
+    const tohost = this.symbols.find((symbol) => symbol.name === "tohost");
+    if (tohost) {
+      this.htif = new Htif(power, console, this.bus, this.input);
+      this.bus.attach(tohost.value, this.htif);
+    }
+    this.loadMemory();
+  }
+
+  private loadImages(options: MachineOptions): LoadableImage[] {
+    const images: LoadableImage[] = [];
+    if (options.bios) images.push(loadImage(options.bios, options.biosName ?? "bios", memoryMap.dram.base));
+    if (options.kernel) {
+      const rawAddress = options.bios ? kernelLoadAddressWithBios : memoryMap.dram.base;
+      images.push(loadImage(options.kernel, options.kernelName ?? "kernel", rawAddress));
+    }
+    return images;
+  }
+
+  /** Copies the images and the device tree into RAM and puts every hart at the reset vector. */
+  private loadMemory(): void {
+    this.ram.clear();
+    for (const image of this.images) {
+      for (const segment of image.segments) this.bus.writeBytes(segment.address, segment.data);
+    }
+    if (!this.bus.writeBytes(this.deviceTreeAddress, this.deviceTree)) {
+      throw new UserInputError("the device tree does not fit in RAM; give more --memory");
+    }
+    for (const hart of this.harts) hart.reset(memoryMap.resetRom.base);
+  }
+
+  private stop(state: "off" | "reset", code: number, source: string): void {
+    this.power.state = state;
+    this.power.exitCode = code;
+    this.power.source = source;
+    for (const hart of this.harts) hart.stopRequested = true;
+  }
+
+  /** Back to power-on: RAM reloaded, devices reset, harts at the reset vector. */
+  reset(): void {
+    for (const region of this.bus.regions) region.device.reset();
+    this.loadMemory();
+    this.power.state = "running";
+    this.power.exitCode = 0;
+    this.power.source = "";
+  }
+
+  /** Runs up to `budget` instructions in total, all harts taking turns. */
+  run(budget: number): RunResult {
+    let executed = 0;
+    while (executed < budget) {
+      if (this.power.state !== "running") return { reason: this.power.state === "off" ? "poweroff" : "reset", instructions: executed };
+      const slice = this.sliceLength(budget - executed);
+      if (slice === 0) return { reason: "halted", instructions: executed };
+      const roundEnd = this.harts[0].cycles + slice;
+      for (const hart of this.harts) {
+        this.current = hart;
+        while (hart.cycles < roundEnd && !hart.waiting && this.power.state === "running") {
+          const before = hart.cycles;
+          hart.run(roundEnd - hart.cycles);
+          executed += hart.cycles - before;
+        }
+        // A waiting hart's time passes too.
+        if (hart.waiting && hart.cycles < roundEnd) hart.cycles = roundEnd;
+      }
+      this.current = this.harts[0];
+      this.updateDevices();
+    }
+    return { reason: "budget", instructions: executed };
+  }
+
+  /** One instruction on one hart (a trap taken counts as the step, as QEMU's gdbstub does). */
+  step(hartId = 0): void {
+    const hart = this.harts[hartId];
+    this.current = hart;
+    hart.stepInterrupts = this.stepInterrupts;
+    hart.step();
+    this.updateDevices();
+    this.current = this.harts[0];
+  }
+
+  /**
+   * How far all harts may run before a device needs attention: the next
+   * timer deadline, the polling quantum, or the budget. 0 when every hart
+   * waits and nothing will ever wake it.
+   */
+  private sliceLength(remaining: number): number {
+    const quantum = this.harts.length > 1 ? multiHartQuantum : singleHartQuantum;
+    let slice = Math.min(remaining, quantum);
+    const deadline = this.nextDeadlineCycles();
+    const now = this.harts[0].cycles;
+    const allWaiting = this.harts.every((hart) => hart.waiting);
+    if (deadline !== undefined) {
+      const until = Math.max(1, deadline - now);
+      if (allWaiting) {
+        // Nothing runs until the deadline: let guest time jump there.
+        for (const hart of this.harts) hart.cycles = Math.max(hart.cycles, deadline);
+        this.updateDevices();
+        return Math.min(slice, 1);
+      }
+      slice = Math.min(slice, until);
+    } else if (allWaiting) {
+      this.uart.pollInput();
+      return this.harts.some((hart) => !hart.waiting) ? slice : 0;
+    }
+    return slice;
+  }
+
+  /** Guest cycle count at which the next timer interrupt (CLINT or Sstc) becomes pending. */
+  private nextDeadlineCycles(): number | undefined {
+    let deadline = this.clint.nextDeadline();
+    for (const hart of this.harts) {
+      const own = hart.supervisorTimerDeadline();
+      if (own !== undefined && (deadline === undefined || own < deadline)) deadline = own;
+    }
+    if (deadline === undefined) return undefined;
+    this.current = this.harts[0];
+    const now = this.clint.mtime();
+    if (deadline <= now) return this.harts[0].cycles;
+    const ticks = deadline - now;
+    const cycles = this.harts[0].cycles;
+    const rawNow = Math.floor(cycles / this.instructionsPerTick);
+    const target = (BigInt(rawNow) + ticks) * BigInt(this.instructionsPerTick);
+    return target > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : Number(target);
+  }
+
+  private updateDevices(): void {
+    this.clint.update();
+    for (const hart of this.harts) {
+      this.current = hart;
+      hart.updateSupervisorTimer();
+    }
+    this.current = this.harts[0];
+    this.uart.pollInput();
+    this.htif?.pollInput();
+  }
+
+  stats(): MachineStatistics {
+    const trapsByCause: Record<string, number> = {};
+    const privilege = [0, 0, 0, 0];
+    const tlb = { hits: 0, misses: 0, walks: 0, walkMemoryReferences: 0 };
+    let instructions = 0;
+    for (const hart of this.harts) {
+      instructions += hart.instret;
+      for (const [cause, count] of Object.entries(hart.traps.byCause())) trapsByCause[cause] = (trapsByCause[cause] ?? 0) + count;
+      hart.privilegeCounts().forEach((count, level) => (privilege[level] += count));
+      for (const key of Object.keys(tlb) as (keyof typeof tlb)[]) tlb[key] += hart.tlb.counters[key];
+    }
+    return { instructions, trapsByCause, instructionsByPrivilege: { M: privilege[3], S: privilege[1], U: privilege[0] }, tlb };
+  }
+}
