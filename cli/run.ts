@@ -127,8 +127,9 @@ export function runGuest(options: RunOptions): Promise<number> {
         case "poweroff":
           return finish(machine.power.exitCode);
         case "reset":
-          // Like QEMU -no-reboot: a reset request ends the run successfully.
-          return finish(0, `guest requested a reset (${machine.power.source})`);
+          // Like QEMU without -no-reboot: the board reboots and runs on.
+          machine.reset();
+          break;
       }
       if (executed >= (options.maxInstructions ?? Infinity)) {
         return finish(exitStatus.timeout, `instruction limit reached (${executed} instructions)`);

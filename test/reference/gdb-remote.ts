@@ -106,7 +106,7 @@ export class GdbRemote {
   }
 
   private async handshake(): Promise<void> {
-    await this.command("qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=riscv");
+    await this.command("qSupported:swbreak+;hwbreak+;xmlRegisters=riscv");
     if ((await this.command("QStartNoAckMode")) === "OK") this.noAck = true;
   }
 

@@ -21,10 +21,28 @@
  *   to drop Sv48/Sv57 (the device tree even says "riscv,sv48"), so a guest
  *   writing satp.MODE = 9 or 10 gets a different answer than on vmscope.
  *   The ISA suite only writes modes 0, 8 and the reserved ones (1..7, 11..15).
- * - Illegal instruction: QEMU 7.2 writes mtval/stval = 0, not the
- *   instruction bits (the guests print what happens).
+ * - Illegal instruction: mtval/stval = the instruction bits (16 bits for a
+ *   compressed one, 0 for the all-zero halfword); ebreak/c.ebreak: tval = 0.
+ * - minstret/instret (without -icount) follow host time like mcycle, so
+ *   guests print only whether counters grow, never deltas.
+ * Known QEMU 7.2 departures from the specs, which the guests avoid testing
+ * (vmscope should follow the spec):
+ * - A faulting AMO reports the load causes (4 misaligned, 5 access fault)
+ *   instead of 6/7; a misaligned SC whose address differs from the
+ *   reservation just fails without trapping.
+ * - medeleg bit 11 (ecall from M) is writable.
+ * - Several pending M interrupts are taken lowest cause number first
+ *   (ctz of pending) instead of MEI > MSI > MTI > SEI > SSI > STI.
+ * - mstatus.MPP keeps the reserved value 2; mepc/sepc keep bit 0; pmpaddr keeps bits 63:54; mcountinhibit and
+ *   mcounteren keep every bit; mstatus.VS and sstatus.UXL are writable
+ *   with V off; medeleg/mideleg/mie/mip accept the H-extension bits (and
+ *   LCOFIP) with h=off; menvcfg/senvcfg accept CBIE/CBCFE/CBZE and PBMTE;
+ *   a software-written mip.SEIP does not read back.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export const qemuBinary = "qemu-system-riscv64";
 
@@ -53,7 +71,9 @@ export const qemuCpu = [
   "zmmul=off",
   // Vendor extension and counter overflow interrupts.
   "xventanacondops=off", "sscofpmf=off",
-  // No programmable hardware performance counters: mhpmcounter3..31 read 0.
+  // No programmable hardware performance counters. QEMU 7.2 then makes
+  // mhpmcounter3..31/mhpmevent3..31 illegal instructions (firmware probing
+  // them, like OpenSBI, finds 0 counters either way).
   "pmu-num=0",
 ].join(",");
 
@@ -111,31 +131,43 @@ export interface QemuRunResult {
   timedOut: boolean;
 }
 
-/** Runs one ELF bare (`-bios none -kernel elfPath`) until it powers off or the timeout. */
+/**
+ * Runs one ELF bare (`-bios none -kernel elfPath`) until it powers off or the timeout.
+ * The guest's UART output goes to a file, not a pipe: QEMU's 16550 drops
+ * bytes when its output blocks for a while (a busy Node event loop does that).
+ */
 export function runQemu(elfPath: string, options: QemuRunOptions): Promise<QemuRunResult> {
   const args = qemuArgs({ ...options, kernel: elfPath });
+  const dir = mkdtempSync(join(tmpdir(), "vmscope-qemu-"));
+  const outPath = join(dir, "stdout");
+  const outFd = openSync(outPath, "w");
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(qemuBinary, args, { stdio: ["pipe", "pipe", "pipe"] });
-    const stdout: Buffer[] = [];
+    const child = spawn(qemuBinary, args, { stdio: ["pipe", outFd, "pipe"] });
+    closeSync(outFd);
+    const { stdin, stderr: errStream } = child;
+    if (stdin === null || errStream === null) throw new Error("spawn did not create the stdin/stderr pipes");
     const stderr: Buffer[] = [];
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
     }, options.timeoutMs);
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    errStream.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.on("error", (error) => {
       clearTimeout(timer);
+      cleanup();
       reject(error);
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), exitCode: code, timedOut });
+      const stdout = readFileSync(outPath);
+      cleanup();
+      resolve({ stdout, stderr: Buffer.concat(stderr), exitCode: code, timedOut });
     });
     // The guest may power off before reading its input; ignore the broken pipe.
-    child.stdin.on("error", () => undefined);
-    if (options.input !== undefined) child.stdin.write(options.input);
-    child.stdin.end();
+    stdin.on("error", () => undefined);
+    if (options.input !== undefined) stdin.write(options.input);
+    stdin.end();
   });
 }

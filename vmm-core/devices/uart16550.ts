@@ -14,6 +14,8 @@ const FIFO_LENGTH = 16;
 
 const LCR_DLAB = 0x80;
 
+/** Consecutive LSR reads that mark a guest polling for input. */
+const inputPollThreshold = 4;
 const IER_RDI = 0x01;
 const IER_THRI = 0x02;
 const IER_RLSI = 0x04;
@@ -81,6 +83,8 @@ export class Uart16550 implements Device {
    * new byte stands in for that interval.
    */
   private timeoutArmed = false;
+  /** Consecutive LSR reads with no other register access between them. */
+  private lsrPolls = 0;
   private irqLevel = false;
 
   constructor(
@@ -113,10 +117,15 @@ export class Uart16550 implements Device {
     this.irq.set(false);
   }
 
-  /** Move queued console input into the receiver while it has room. */
+  /**
+   * Move queued console input into the receiver while it has room — only
+   * for a guest that takes receive interrupts. A polling guest pulls input
+   * when it reads LSR, so typed-ahead input is not lost to a FIFO reset the
+   * guest's driver does at initialisation (U-Boot's ns16550 init does one).
+   */
   pollInput(): void {
     if (this.mcr & MCR_LOOP) return; // loopback disconnects the serial input
-    const received = this.acceptInput();
+    const received = (this.ier & IER_RDI) !== 0 && this.acceptInput();
     if (!received && this.timeoutArmed && this.fifoEnabled && this.rxFifo.length > 0) {
       this.timeoutArmed = false;
       this.timeoutIpending = true;
@@ -131,6 +140,7 @@ export class Uart16550 implements Device {
 
   write(offset: number, _size: AccessSize, value: bigint): void {
     if (offset >= 8) return;
+    this.lsrPolls = 0;
     // serial-mm passes only the low byte to the 8-bit register file.
     this.writeRegister(offset, Number(value & 0xffn));
   }
@@ -191,6 +201,7 @@ export class Uart16550 implements Device {
   }
 
   private readRegister(reg: number): number {
+    if (reg !== 5) this.lsrPolls = 0;
     switch (reg) {
       case 0:
         return this.lcr & LCR_DLAB ? this.divider & 0xff : this.readRbr();
@@ -210,6 +221,9 @@ export class Uart16550 implements Device {
       case 4:
         return this.mcr;
       case 5: {
+        // Typed-ahead input reaches a polling guest once it polls for input: several LSR reads in a
+        // row (printing alternates LSR and THR; driver initialisation reads or resets in between).
+        if (++this.lsrPolls >= inputPollThreshold && !(this.mcr & MCR_LOOP) && !(this.lsr & LSR_DR)) this.acceptInput();
         const value = this.lsr;
         if (this.lsr & (LSR_BI | LSR_OE)) {
           this.lsr &= ~(LSR_BI | LSR_OE);
@@ -297,6 +311,9 @@ export class Uart16550 implements Device {
     // Toggling the enable bit flushes both FIFOs.
     if ((value ^ this.fcr) & FCR_FE) value |= FCR_XFR | FCR_RFR;
     if (value & FCR_RFR) {
+      // Bytes the guest never read go back to the host queue: a driver's reset loses no typed-ahead input.
+      const unread = this.fifoEnabled ? this.rxFifo : this.lsr & LSR_DR ? [this.rbr] : [];
+      this.input.unshift(Uint8Array.from(unread));
       this.lsr &= ~(LSR_DR | LSR_BI);
       this.timeoutIpending = false;
       this.timeoutArmed = false;

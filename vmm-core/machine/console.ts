@@ -14,6 +14,13 @@ export class ConsoleInput {
     for (const b of data) this.queue.push(b);
   }
 
+  /** Puts bytes back at the front of the queue (a receiver reset before the guest read them). */
+  unshift(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.queue = [...bytes, ...this.queue.slice(this.head)];
+    this.head = 0;
+  }
+
   get available(): number {
     return this.queue.length - this.head;
   }

@@ -30,7 +30,7 @@ export interface HartState {
   hart: number;
   pc: bigint;
   priv: number;
-  instret: bigint;
+  instret: number;
 }
 
 export type WorkerStopReason = "pause" | "step" | "budget";
