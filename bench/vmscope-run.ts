@@ -13,6 +13,8 @@ export interface VmscopeRun {
   instructions: number;
   /** Wall time of machine.run() calls only (construction and loading excluded). */
   wallMs: number;
+  /** CPU time (user + system) of this process during those calls: less sensitive to a busy host. */
+  cpuMs: number;
   /** Wall time to construct the machine and load the image. */
   setupMs: number;
 }
@@ -33,6 +35,7 @@ export function runInVmscope(guest: Guest, maxInstructions: number): VmscopeRun 
     console: { write: (bytes: Uint8Array) => chunks.push(Buffer.from(bytes)) },
   });
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let reason = "budget";
   let executed = 0;
   while (reason === "budget" && executed < maxInstructions) {
@@ -41,12 +44,14 @@ export function runInVmscope(guest: Guest, maxInstructions: number): VmscopeRun 
     executed += result.instructions;
   }
   const end = performance.now();
+  const cpu = process.cpuUsage(cpuStart);
   return {
     output: Buffer.concat(chunks).toString("latin1"),
     reason,
     exitCode: machine.power.exitCode,
     instructions: Number(machine.stats().instructions),
     wallMs: end - start,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     setupMs: start - setupStart,
   };
 }

@@ -39,78 +39,100 @@ export interface TracedInstruction {
 
 const hexValue = (s: string): bigint => BigInt(`0x${s}`);
 
+/** Width of one " %-8s %016lx" item in riscv_cpu_dump_state. */
+const ITEM = 26;
+
 /**
  * Incremental parser of the log text. Feed it chunks; it returns complete
  * states. Kept separate from the process handling so it can be tested on
- * recorded text.
+ * recorded text. The dump has fixed-width fields; a value is converted to a
+ * bigint only when its text differs from the previous state's, since most
+ * registers do not change from one instruction to the next.
  */
 export class CpuLogParser {
   private pending = "";
-  private current: { pc: bigint; x: bigint[]; csrs: Map<string, bigint> } | undefined;
   private traps: string[] = [];
   private count = 0;
   /** Last translation seen for each pc (virtual address as QEMU logged it). */
   readonly instructions = new Map<bigint, TracedInstruction>();
-  /** Memoised parse of the register lines: most of them repeat between instructions. */
-  private lineCache = new Map<string, bigint[]>();
-  private csrLineCache = new Map<string, [string, bigint] | null>();
+  private readonly xText: string[] = new Array<string>(32).fill("");
+  private readonly xValue: bigint[] = new Array<bigint>(32).fill(0n);
+  private readonly csrText = new Map<string, string>();
+  private csrs = new Map<string, bigint>();
 
   feed(chunk: string): TraceState[] {
     const text = this.pending + chunk;
     const out: TraceState[] = [];
-    let start = 0;
+    let at = 0;
     for (;;) {
-      const end = text.indexOf("\n", start);
+      if (text.startsWith(" pc ", at)) {
+        const last = text.indexOf("x31/", at);
+        const end = last < 0 ? -1 : text.indexOf("\n", last);
+        if (end < 0) break;
+        out.push(this.state(text, at, end));
+        at = end + 1;
+        continue;
+      }
+      const end = text.indexOf("\n", at);
       if (end < 0) break;
-      this.line(text.slice(start, end), out);
-      start = end + 1;
+      this.otherLine(text.slice(at, end));
+      at = end + 1;
     }
-    this.pending = text.slice(start);
+    this.pending = text.slice(at);
     return out;
   }
 
-  private line(line: string, out: TraceState[]): void {
-    if (line.startsWith(" x")) {
-      const state = this.current;
-      if (!state) return;
-      let values = this.lineCache.get(line);
-      if (!values) {
-        values = [];
-        // " x0/zero  0000000000000000 x1/ra    …": four registers a line.
-        for (const m of line.matchAll(/x(\d+)\/\S+\s+([0-9a-f]{16})/g)) values.push(BigInt(m[1]), hexValue(m[2]));
-        if (this.lineCache.size > 200_000) this.lineCache.clear();
-        this.lineCache.set(line, values);
+  /** One riscv_cpu_dump_state block: " pc …", CSR lines, then x0..x31 four a line. */
+  private state(text: string, start: number, end: number): TraceState {
+    let at = text.indexOf("\n", start);
+    const pc = hexValue(text.slice(start + 4, at).trim());
+    let csrs = this.csrs;
+    let copied = false;
+    const x = new Array<bigint>(32);
+    at++;
+    while (at < end) {
+      let nl = text.indexOf("\n", at);
+      if (nl < 0 || nl > end) nl = end;
+      if (text.charCodeAt(at + 1) === 0x78 /* x */) {
+        for (let item = at; item + ITEM <= nl; item += ITEM) {
+          const slash = text.indexOf("/", item);
+          const n = Number(text.slice(item + 2, slash));
+          const hex = text.slice(item + 10, item + ITEM);
+          if (hex !== this.xText[n]) {
+            this.xText[n] = hex;
+            this.xValue[n] = hexValue(hex);
+          }
+          x[n] = this.xValue[n];
+        }
+      } else if (nl - at === ITEM && text.charCodeAt(at + 9) === 0x20) {
+        const name = text.slice(at + 1, at + 9).trimEnd();
+        const hex = text.slice(at + 10, nl);
+        if (this.csrText.get(name) !== hex) {
+          this.csrText.set(name, hex);
+          // States share the map until a CSR changes, then get a fresh copy.
+          if (!copied) {
+            csrs = new Map(csrs);
+            copied = true;
+          }
+          csrs.set(name, hexValue(hex));
+        }
       }
-      for (let i = 0; i < values.length; i += 2) state.x[Number(values[i])] = values[i + 1];
-      if (line.includes("x31/")) {
-        out.push({ index: this.count++, pc: state.pc, x: state.x, csrs: state.csrs, traps: this.traps });
-        this.current = undefined;
-        this.traps = [];
-      }
-      return;
+      at = nl + 1;
     }
-    if (line.startsWith(" pc ")) {
-      this.current = { pc: hexValue(line.slice(4).trim()), x: new Array<bigint>(32).fill(0n), csrs: new Map() };
-      return;
-    }
-    if (line.startsWith(" ") && this.current) {
-      let parsed = this.csrLineCache.get(line);
-      if (parsed === undefined) {
-        const m = /^ (\w+)\s+([0-9a-f]{16})$/.exec(line);
-        parsed = m ? [m[1], hexValue(m[2])] : null;
-        if (this.csrLineCache.size > 200_000) this.csrLineCache.clear();
-        this.csrLineCache.set(line, parsed);
-      }
-      if (parsed) this.current.csrs.set(parsed[0], parsed[1]);
-      return;
-    }
+    this.csrs = csrs;
+    const traps = this.traps;
+    this.traps = [];
+    return { index: this.count++, pc, x, csrs, traps };
+  }
+
+  private otherLine(line: string): void {
     if (line.startsWith("0x")) {
       // "0x0000000080000000:  00000297          auipc t0,0"
       const m = /^0x([0-9a-f]+):\s+([0-9a-f]+)\s+(.*)$/.exec(line);
       if (m) this.instructions.set(hexValue(m[1]), { word: parseInt(m[2], 16), length: m[2].length / 2, text: m[3].replace(/\s+/g, " ").trim() });
-      return;
+    } else if (line.startsWith("riscv_cpu_do_interrupt")) {
+      this.traps.push(line.trim());
     }
-    if (line.startsWith("riscv_cpu_do_interrupt")) this.traps.push(line.trim());
   }
 }
 

@@ -3,6 +3,8 @@
  * architecture uses few bits, bigints for full XLEN values). The CSR table
  * (csr-table.ts) gives each CSR its access rules over these fields.
  */
+import { Counter } from "./counter";
+
 export const mstatusBits = {
   SIE: 1 << 1,
   MIE: 1 << 3,
@@ -84,9 +86,9 @@ export class CsrState {
   pmpaddr = new BigUint64Array(pmpEntries);
   mhpmcounter = new BigUint64Array(hpmCounters);
   mhpmevent = new BigUint64Array(hpmCounters);
-  /** mcycle/minstret offsets, so writes to them are relative to the hart's counts. */
-  cycleOffset = 0n;
-  instretOffset = 0n;
+  /** mcycle and minstret over the hart's running counts. */
+  mcycle = new Counter();
+  minstret = new Counter();
 
   get mip(): number {
     return this.mipSoftware | this.mipHardware;

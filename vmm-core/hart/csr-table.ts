@@ -117,7 +117,12 @@ define({
   address: 0x320,
   name: "mcountinhibit",
   read: (h) => BigInt(h.csr.mcountinhibit),
-  write: (h, v) => (h.csr.mcountinhibit = u(v) & (0b101 | (((1 << hpmCounters) - 1) << 3))),
+  write: (h, v) => {
+    const value = u(v) & (0b101 | (((1 << hpmCounters) - 1) << 3));
+    h.csr.mcountinhibit = value;
+    h.csr.mcycle.inhibit(h.cycles, (value & 1) !== 0);
+    h.csr.minstret.inhibit(h.instret + 1, (value & 4) !== 0);
+  },
 });
 for (let i = 3; i < 32; i++) {
   const exists = i - 3 < hpmCounters;
@@ -173,8 +178,8 @@ for (let i = 0; i < 64; i++) {
 }
 
 // Machine counters.
-define({ address: 0xb00, name: "mcycle", read: (h) => h.mcycle(), write: (h, v) => (h.csr.cycleOffset = BigInt.asUintN(64, v) - BigInt(h.cycles) - 1n) });
-define({ address: 0xb02, name: "minstret", read: (h) => h.minstret(), write: (h, v) => h.writeMinstret(v) });
+define({ address: 0xb00, name: "mcycle", read: (h) => h.mcycle(), write: (h, v) => h.csr.mcycle.write(h.cycles, v, true) });
+define({ address: 0xb02, name: "minstret", read: (h) => h.minstret(), write: (h, v) => h.csr.minstret.write(h.instret, v, true) });
 for (let i = 3; i < 32; i++) {
   const exists = i - 3 < hpmCounters;
   define({

@@ -90,6 +90,7 @@ export class Hart {
   /** Runs up to `budget` instructions; returns how many were executed (traps included). */
   run(budget: number): number {
     const r = this.r;
+    const r32 = this.r32;
     const tlb = this.tlb;
     let done = 0;
     this.stopRequested = false;
@@ -99,10 +100,15 @@ export class Hart {
         continue;
       }
       if (this.waiting || this.stopRequested) break;
-      const instruction = tlb.fetch(r[PC], this.r32[PC * 2], this.r32[PC * 2 + 1]);
+      const instruction = tlb.fetch(r32[PC * 2], r32[PC * 2 + 1]);
       try {
         if (instruction === undefined) throw tlb.fetchFault;
-        if (instruction.execute(this, instruction) !== true) r[PC] = r[PC] + instruction.lengthBig;
+        if (instruction.execute(this, instruction) !== true) {
+          // pc += length on the 32-bit halves: no bigint arithmetic on the hottest path.
+          const low = (r32[PC * 2] >>> 0) + instruction.length;
+          r32[PC * 2] = low | 0;
+          if (low > 0xffff_ffff) r32[PC * 2 + 1] = (r32[PC * 2 + 1] + 1) | 0;
+        }
         r[0] = 0n;
         this.instret++;
         this.cycles++;
@@ -135,6 +141,14 @@ export class Hart {
   /** Splits a 64-bit address into the halves the TLB indexes by. */
   private split(address: bigint): void {
     this.r[SCRATCH] = address;
+  }
+
+  /** Puts x[rs1] + offset in the scratch slot, computed on 32-bit halves (loads and stores). */
+  effectiveAddress(rs1: number, offset: number): void {
+    const r32 = this.r32;
+    const sum = (r32[rs1 * 2] >>> 0) + offset;
+    r32[SCRATCH * 2] = sum | 0;
+    r32[SCRATCH * 2 + 1] = (r32[rs1 * 2 + 1] + (sum > 0xffff_ffff ? 1 : sum < 0 ? -1 : 0)) | 0;
   }
 
   load(address: bigint, size: 1 | 2 | 4 | 8, signed: boolean): bigint {
@@ -302,16 +316,11 @@ export class Hart {
   }
 
   mcycle(): bigint {
-    return BigInt.asUintN(64, BigInt(this.cycles) + this.csr.cycleOffset);
+    return this.csr.mcycle.read(this.cycles);
   }
 
   minstret(): bigint {
-    return BigInt.asUintN(64, BigInt(this.instret) + this.csr.instretOffset);
-  }
-
-  writeMinstret(value: bigint): void {
-    // The writing instruction still retires afterwards; compensate so the read-back equals the value written.
-    this.csr.instretOffset = BigInt.asUintN(64, value) - BigInt(this.instret) - 1n;
+    return this.csr.minstret.read(this.instret);
   }
 
   /** Debugger view of a CSR: no privilege check, no side effects. */

@@ -18,6 +18,10 @@ import { Exception, Trap } from "./trap";
 import { mstatusBits } from "./csr-state";
 
 const entries = 256;
+/** The hart's scratch register slot (after x0..x31 and the pc) and its low 32-bit half. */
+const scratchSlot = 33;
+const scratchLow = scratchSlot * 2;
+const fetchEntries = 64;
 const indexMask = entries - 1;
 const pageMask = ~0xfff;
 const halfwordsPerPage = pageSize / 2;
@@ -44,23 +48,26 @@ export class Tlb {
   private readonly writeGeneration = new Uint32Array(entries);
   private readonly writeView: (DataView | null)[] = new Array(entries).fill(null);
   private readonly writePage = new Int32Array(entries).fill(-1);
-  /** The page instructions are being fetched from. */
-  private fetchTagLow = 0;
-  private fetchTagHigh = 0;
-  private fetchGeneration = 0;
-  private fetchView: DataView | null = null;
-  private fetchDecoded: (Decoded | undefined)[] | null = null;
+  /** Instruction-fetch entries: virtual page → the RAM page's view and decoded instructions. */
+  private readonly fetchTagLow = new Int32Array(fetchEntries);
+  private readonly fetchTagHigh = new Int32Array(fetchEntries);
+  private readonly fetchGeneration = new Uint32Array(fetchEntries);
+  private readonly fetchView: (DataView | null)[] = new Array(fetchEntries).fill(null);
+  private readonly fetchDecoded: ((Decoded | undefined)[] | null)[] = new Array(fetchEntries).fill(null);
+  private readonly fetchPage = new Int32Array(fetchEntries).fill(-1);
   /** Decoded instructions per RAM page index. */
   private readonly code = new Map<number, (Decoded | undefined)[]>();
   /** The fault of the last failed fetch (thrown by the hart's loop). */
   fetchFault: Trap = new Trap(Exception.instructionAccessFault, 0n);
   readonly counters: TlbCounters = { hits: 0, misses: 0, walks: 0, walkMemoryReferences: 0 };
   private readonly pteMemory: PteMemory;
+  private readonly registers32: Int32Array;
 
   constructor(
     private readonly hart: Hart,
     private readonly bus: Bus,
   ) {
+    this.registers32 = hart.r32;
     this.pteMemory = {
       readPte: (address) => (this.bus.isRam(address, 8) ? this.bus.readPhysical(address, 8) : undefined),
       writePte: (address, value) => this.bus.isRam(address, 8) && this.bus.writePhysical(address, 8, value),
@@ -111,9 +118,83 @@ export class Tlb {
       this.storeDevice(address, size, value);
       return;
     }
-    // A store that crosses a page: translate both pages before writing anything.
-    for (let byte = 0; byte < size; byte++) this.translate(address + BigInt(byte), Access.Write);
+    // A store that crosses a page: translate both pages (in address order) before writing anything.
+    this.translate(address, Access.Write);
+    this.translate((address | 0xfffn) + 1n, Access.Write);
     for (let byte = 0; byte < size; byte++) this.storeDevice(address + BigInt(byte), 1, value >> BigInt(8 * byte));
+  }
+
+  /**
+   * Load into register `rd` from the address in the hart's scratch slot.
+   * The hit path moves 32-bit halves between the page and the register
+   * file, so no bigint is created.
+   */
+  loadInto(rd: number, size: 1 | 2 | 4 | 8, signed: boolean): void {
+    const r32 = this.registers32;
+    const low = r32[scratchLow];
+    const high = r32[scratchLow + 1];
+    const offset = low & 0xfff;
+    if (offset + size <= pageSize) {
+      const i = (low >>> 12) & indexMask;
+      if (this.readTagLow[i] === (low & pageMask) && this.readTagHigh[i] === high && this.readGeneration[i] === this.generation) {
+        this.counters.hits++;
+        const view = this.readView[i]!;
+        const at = rd * 2;
+        let value: number;
+        switch (size) {
+          case 8:
+            r32[at] = view.getInt32(offset, true);
+            r32[at + 1] = view.getInt32(offset + 4, true);
+            return;
+          case 4:
+            value = view.getInt32(offset, true);
+            r32[at] = value;
+            r32[at + 1] = signed ? value >> 31 : 0;
+            return;
+          case 2:
+            value = signed ? view.getInt16(offset, true) : view.getUint16(offset, true);
+            break;
+          default:
+            value = signed ? view.getInt8(offset) : view.getUint8(offset);
+        }
+        r32[at] = value;
+        r32[at + 1] = value >> 31;
+        return;
+      }
+    }
+    this.hart.r[rd] = this.load(this.hart.r[scratchSlot], low, high, size, signed);
+  }
+
+  /** Store the low `size` bytes of register `rs2` at the address in the scratch slot. */
+  storeFrom(rs2: number, size: 1 | 2 | 4 | 8): void {
+    const r32 = this.registers32;
+    const low = r32[scratchLow];
+    const high = r32[scratchLow + 1];
+    const offset = low & 0xfff;
+    if (offset + size <= pageSize) {
+      const i = (low >>> 12) & indexMask;
+      if (this.writeTagLow[i] === (low & pageMask) && this.writeTagHigh[i] === high && this.writeGeneration[i] === this.generation) {
+        this.counters.hits++;
+        const view = this.writeView[i]!;
+        const at = rs2 * 2;
+        switch (size) {
+          case 8:
+            view.setInt32(offset, r32[at], true);
+            view.setInt32(offset + 4, r32[at + 1], true);
+            return;
+          case 4:
+            view.setInt32(offset, r32[at], true);
+            return;
+          case 2:
+            view.setInt16(offset, r32[at], true);
+            return;
+          default:
+            view.setInt8(offset, r32[at]);
+            return;
+        }
+      }
+    }
+    this.store(this.hart.r[scratchSlot], low, high, size, this.hart.r[rs2]);
   }
 
   private fillRead(address: bigint, low: number, high: number, i: number): DataView | null {
@@ -156,6 +237,9 @@ export class Tlb {
 
   /** A misaligned load crossing a page: byte by byte, little-endian. */
   private loadSplit(address: bigint, size: 1 | 2 | 4 | 8, signed: boolean): bigint {
+    // Translate in address order first, so a fault reports the start of the page that faulted (as QEMU does).
+    this.translate(address, Access.Read);
+    this.translate((address | 0xfffn) + 1n, Access.Read);
     let value = 0n;
     for (let byte = size - 1; byte >= 0; byte--) {
       const at = address + BigInt(byte);
@@ -197,32 +281,33 @@ export class Tlb {
 
   // ---- instruction fetch -------------------------------------------------
 
-  /** The decoded instruction at the pc, or undefined with `fetchFault` set. */
-  fetch(pc: bigint, low: number, high: number): Decoded | undefined {
-    if ((low & pageMask) === this.fetchTagLow && high === this.fetchTagHigh && this.fetchGeneration === this.generation) {
-      const decoded = this.fetchDecoded;
-      if (decoded !== null) {
-        const slot = (low & 0xfff) >>> 1;
-        const cached = decoded[slot];
-        if (cached !== undefined) return cached;
-        if (slot < halfwordsPerPage - 1) return this.decodeInPage(decoded, slot, low);
-      }
+  /** The decoded instruction at the pc (given as 32-bit halves), or undefined with `fetchFault` set. */
+  fetch(low: number, high: number): Decoded | undefined {
+    const i = (low >>> 12) & (fetchEntries - 1);
+    if (this.fetchTagLow[i] === (low & pageMask) && this.fetchTagHigh[i] === high && this.fetchGeneration[i] === this.generation) {
+      const slot = (low & 0xfff) >>> 1;
+      const decoded = this.fetchDecoded[i]!;
+      const cached = decoded[slot];
+      if (cached !== undefined) return cached;
+      if (slot < halfwordsPerPage - 1) return this.decodeInPage(decoded, this.fetchView[i]!, slot);
     }
-    return this.fetchSlow(pc, low, high);
+    return this.fetchSlow(low, high, i);
   }
 
-  private decodeInPage(decoded: (Decoded | undefined)[], slot: number, low: number): Decoded | undefined {
-    const view = this.fetchView!;
-    const offset = low & 0xffe;
+  private decodeInPage(decoded: (Decoded | undefined)[], view: DataView, slot: number): Decoded {
+    const offset = slot * 2;
     const first = view.getUint16(offset, true);
     if ((first & 3) !== 3) return (decoded[slot] = decode16(first));
     return (decoded[slot] = decode32(first | (view.getUint16(offset + 2, true) << 16)));
   }
 
-  private fetchSlow(pc: bigint, low: number, high: number): Decoded | undefined {
+  private fetchSlow(low: number, high: number, i: number): Decoded | undefined {
+    const pc = this.hart.r[32];
     try {
+      if (low & 1) throw new Trap(Exception.instructionAddressMisaligned, BigInt.asUintN(64, pc));
       const physical = this.translate(pc, Access.Fetch);
       const page = this.bus.ramPageIndex(physical);
+      const slot = (low & 0xfff) >>> 1;
       if (page >= 0) {
         let decoded = this.code.get(page);
         if (!decoded) {
@@ -230,20 +315,20 @@ export class Tlb {
           this.code.set(page, decoded);
           this.bus.codePageCreated(page);
         }
-        this.fetchTagLow = low & pageMask;
-        this.fetchTagHigh = high;
-        this.fetchGeneration = this.generation;
-        this.fetchView = this.bus.ram.page(page);
-        this.fetchDecoded = decoded;
-        const slot = (low & 0xfff) >>> 1;
+        const view = this.bus.ram.page(page);
+        this.fetchTagLow[i] = low & pageMask;
+        this.fetchTagHigh[i] = high;
+        this.fetchGeneration[i] = this.generation;
+        this.fetchView[i] = view;
+        this.fetchDecoded[i] = decoded;
+        this.fetchPage[i] = page;
         if (decoded[slot] !== undefined) return decoded[slot];
-        if (slot < halfwordsPerPage - 1) return this.decodeInPage(decoded, slot, low);
-        const first = this.fetchView.getUint16(0xffe, true);
+        if (slot < halfwordsPerPage - 1) return this.decodeInPage(decoded, view, slot);
+        const first = view.getUint16(0xffe, true);
         if ((first & 3) !== 3) return (decoded[slot] = decode16(first));
         // A 32-bit instruction straddling two pages: not cached, since the second page may change alone.
         return decode32(first | (this.fetchParcel(pc + 2n) << 16));
       }
-      this.fetchGeneration = 0;
       const first = this.readParcel(physical, pc);
       if ((first & 3) !== 3) return decode16(first);
       return decode32(first | (this.fetchParcel(pc + 2n) << 16));
@@ -268,10 +353,7 @@ export class Tlb {
   /** RAM page `page` was written by something else than a cached store: drop its decoded code. */
   invalidateCode(page: number): void {
     if (!this.code.delete(page)) return;
-    if (this.fetchDecoded !== null && this.fetchView === this.bus.ram.existingPage(page)) {
-      this.fetchDecoded = null;
-      this.fetchGeneration = 0;
-    }
+    for (let i = 0; i < fetchEntries; i++) if (this.fetchPage[i] === page) this.fetchGeneration[i] = 0;
   }
 
   /** Stores to a page with decoded code (on any hart) must take the slow path, which drops that code. */

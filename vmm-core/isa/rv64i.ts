@@ -4,7 +4,7 @@
  * forms work on the low halves as numbers, which avoids bigint arithmetic.
  */
 import type { Handler } from "./decoded";
-import { PC } from "../hart/hart";
+import { PC, type Hart } from "../hart/hart";
 import { Exception, Trap } from "../hart/trap";
 
 const s64 = (value: bigint): bigint => BigInt.asIntN(64, value);
@@ -12,24 +12,40 @@ const u64 = (value: bigint): bigint => BigInt.asUintN(64, value);
 /** Unsigned a < b on signed 64-bit values. */
 const unsignedLess = (a: bigint, b: bigint): boolean => ((a < 0n) !== (b < 0n) ? a >= 0n : a < b);
 
-function branch(taken: (a: bigint, b: bigint) => boolean): Handler {
-  return (h, d) => {
-    const r = h.r;
-    if (!taken(r[d.rs1], r[d.rs2])) return false;
-    r[PC] = s64(r[PC] + d.immediateBig);
-    return true;
-  };
+/** pc += offset for a taken branch. */
+function jumpBy(h: Hart, offset: bigint): true {
+  h.r[PC] = s64(h.r[PC] + offset);
+  return true;
+}
+
+/** Signed a < b on the 32-bit halves of two registers. */
+function lessSigned(r32: Int32Array, a: number, b: number): boolean {
+  const highA = r32[a * 2 + 1];
+  const highB = r32[b * 2 + 1];
+  return highA < highB || (highA === highB && r32[a * 2] >>> 0 < r32[b * 2] >>> 0);
+}
+
+function lessUnsigned(r32: Int32Array, a: number, b: number): boolean {
+  const highA = r32[a * 2 + 1] >>> 0;
+  const highB = r32[b * 2 + 1] >>> 0;
+  return highA < highB || (highA === highB && r32[a * 2] >>> 0 < r32[b * 2] >>> 0);
+}
+
+function equal(r32: Int32Array, a: number, b: number): boolean {
+  return r32[a * 2] === r32[b * 2] && r32[a * 2 + 1] === r32[b * 2 + 1];
 }
 
 function loadOf(size: 1 | 2 | 4 | 8, signed: boolean): Handler {
   return (h, d) => {
-    h.r[d.rd] = h.load(s64(h.r[d.rs1] + d.immediateBig), size, signed);
+    h.effectiveAddress(d.rs1, d.immediate);
+    h.tlb.loadInto(d.rd, size, signed);
   };
 }
 
 function storeOf(size: 1 | 2 | 4 | 8): Handler {
   return (h, d) => {
-    h.store(s64(h.r[d.rs1] + d.immediateBig), size, h.r[d.rs2]);
+    h.effectiveAddress(d.rs1, d.immediate);
+    h.tlb.storeFrom(d.rs2, size);
   };
 }
 
@@ -57,12 +73,12 @@ export const rv64iHandlers: Record<string, Handler> = {
     r[PC] = target;
     return true;
   },
-  beq: branch((a, b) => a === b),
-  bne: branch((a, b) => a !== b),
-  blt: branch((a, b) => a < b),
-  bge: branch((a, b) => a >= b),
-  bltu: branch((a, b) => unsignedLess(a, b)),
-  bgeu: branch((a, b) => !unsignedLess(a, b)),
+  beq: (h, d) => equal(h.r32, d.rs1, d.rs2) && jumpBy(h, d.immediateBig),
+  bne: (h, d) => !equal(h.r32, d.rs1, d.rs2) && jumpBy(h, d.immediateBig),
+  blt: (h, d) => lessSigned(h.r32, d.rs1, d.rs2) && jumpBy(h, d.immediateBig),
+  bge: (h, d) => !lessSigned(h.r32, d.rs1, d.rs2) && jumpBy(h, d.immediateBig),
+  bltu: (h, d) => lessUnsigned(h.r32, d.rs1, d.rs2) && jumpBy(h, d.immediateBig),
+  bgeu: (h, d) => !lessUnsigned(h.r32, d.rs1, d.rs2) && jumpBy(h, d.immediateBig),
   lb: loadOf(1, true),
   lh: loadOf(2, true),
   lw: loadOf(4, true),

@@ -33,7 +33,7 @@ function flushOutput(): void {
 }
 
 function hartStates(m: Machine): HartState[] {
-  return m.harts.map((hart, index) => ({ hart: index, pc: hart.pc, priv: hart.priv, instret: BigInt(hart.instret) }));
+  return m.harts.map((hart, index) => ({ hart: index, pc: hart.pc, priv: hart.priv, instret: hart.instret }));
 }
 
 /** Reports the end of the guest once; true when it has ended. */
