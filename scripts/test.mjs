@@ -6,7 +6,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const folders = ["vmm-core", "debug-adapter", "extension", "cli", "test", "samples"];
+const folders = ["vmm-core", "debug-adapter", "extension", "cli", "test", "samples", "bench"];
 const skipped = new Set(["node_modules", "dist", ".git", ".vscode-test"]);
 
 function findTests(dir, found) {

@@ -71,10 +71,10 @@ export const qemuCpu = [
   "zmmul=off",
   // Vendor extension and counter overflow interrupts.
   "xventanacondops=off", "sscofpmf=off",
-  // No programmable hardware performance counters. QEMU 7.2 then makes
-  // mhpmcounter3..31/mhpmevent3..31 illegal instructions (firmware probing
-  // them, like OpenSBI, finds 0 counters either way).
-  "pmu-num=0",
+  // QEMU's default: 16 programmable counters, mhpmcounter3..18 (19..31 are
+  // illegal instructions in QEMU 7.2; mhpmevent3..31 all read back). vmscope
+  // implements the same, so firmware probing them takes the same path.
+  "pmu-num=16",
 ].join(",");
 
 export interface QemuMachineOptions {

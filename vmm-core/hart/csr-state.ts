@@ -71,7 +71,7 @@ export class CsrState {
   mcause = 0n;
   mtval = 0n;
   mcounteren = 0;
-  mcountinhibit = 0;
+  mcountinhibit = 0n;
   menvcfg = 0n;
   stvec = 0n;
   sscratch = 0n;
@@ -85,7 +85,8 @@ export class CsrState {
   pmpcfg = new Uint8Array(pmpEntries);
   pmpaddr = new BigUint64Array(pmpEntries);
   mhpmcounter = new BigUint64Array(hpmCounters);
-  mhpmevent = new BigUint64Array(hpmCounters);
+  /** mhpmevent3..31: all hold their value (QEMU 7.2), whether or not the counter exists. */
+  mhpmevent = new BigUint64Array(29);
   /** mcycle and minstret over the hart's running counts. */
   mcycle = new Counter();
   minstret = new Counter();

@@ -42,8 +42,9 @@ const define = (row: CsrDefinition): void => {
 define({ address: 0xc00, name: "cycle", predicate: counterEnabled(0), read: (h) => h.mcycle() });
 define({ address: 0xc01, name: "time", predicate: counterEnabled(1), read: (h) => h.clock.mtime() });
 define({ address: 0xc02, name: "instret", predicate: counterEnabled(2), read: (h) => h.minstret() });
-for (let i = 3; i < 32; i++) {
-  define({ address: 0xc00 + i, name: `hpmcounter${i}`, predicate: counterEnabled(i), read: (h) => (i - 3 < hpmCounters ? h.csr.mhpmcounter[i - 3] : 0n) });
+// Counters beyond the implemented ones are illegal instructions, as in QEMU 7.2 (firmware probes take the same path).
+for (let i = 3; i < 3 + hpmCounters; i++) {
+  define({ address: 0xc00 + i, name: `hpmcounter${i}`, predicate: counterEnabled(i), read: (h) => h.csr.mhpmcounter[i - 3] });
 }
 
 // Supervisor.
@@ -116,23 +117,20 @@ define({
 define({
   address: 0x320,
   name: "mcountinhibit",
-  read: (h) => BigInt(h.csr.mcountinhibit),
+  read: (h) => h.csr.mcountinhibit,
   write: (h, v) => {
-    const value = u(v) & (0b101 | (((1 << hpmCounters) - 1) << 3));
-    h.csr.mcountinhibit = value;
-    h.csr.mcycle.inhibit(h.cycles, (value & 1) !== 0);
-    h.csr.minstret.inhibit(h.instret + 1, (value & 4) !== 0);
+    // QEMU 7.2 keeps every bit written; only CY and IR have an effect here.
+    h.csr.mcountinhibit = v;
+    h.csr.mcycle.inhibit(h.cycles, (v & 1n) !== 0n);
+    h.csr.minstret.inhibit(h.instret + 1, (v & 4n) !== 0n);
   },
 });
 for (let i = 3; i < 32; i++) {
-  const exists = i - 3 < hpmCounters;
   define({
     address: 0x320 + i,
     name: `mhpmevent${i}`,
-    read: (h) => (exists ? h.csr.mhpmevent[i - 3] : 0n),
-    write: (h, v) => {
-      if (exists) h.csr.mhpmevent[i - 3] = BigInt.asUintN(64, v);
-    },
+    read: (h) => h.csr.mhpmevent[i - 3],
+    write: (h, v) => (h.csr.mhpmevent[i - 3] = BigInt.asUintN(64, v)),
   });
 }
 define({ address: 0x340, name: "mscratch", read: (h) => h.csr.mscratch, write: (h, v) => (h.csr.mscratch = v) });
@@ -180,15 +178,12 @@ for (let i = 0; i < 64; i++) {
 // Machine counters.
 define({ address: 0xb00, name: "mcycle", read: (h) => h.mcycle(), write: (h, v) => h.csr.mcycle.write(h.cycles, v, true) });
 define({ address: 0xb02, name: "minstret", read: (h) => h.minstret(), write: (h, v) => h.csr.minstret.write(h.instret, v, true) });
-for (let i = 3; i < 32; i++) {
-  const exists = i - 3 < hpmCounters;
+for (let i = 3; i < 3 + hpmCounters; i++) {
   define({
     address: 0xb00 + i,
     name: `mhpmcounter${i}`,
-    read: (h) => (exists ? h.csr.mhpmcounter[i - 3] : 0n),
-    write: (h, v) => {
-      if (exists) h.csr.mhpmcounter[i - 3] = BigInt.asUintN(64, v);
-    },
+    read: (h) => h.csr.mhpmcounter[i - 3],
+    write: (h, v) => (h.csr.mhpmcounter[i - 3] = BigInt.asUintN(64, v)),
   });
 }
 
