@@ -46,10 +46,13 @@ export interface ReferenceInstruction {
 /** QEMU seen through the gdbstub or through its instruction log (reference-sources.ts). */
 export interface LockstepReference {
   readonly name: string;
-  /** The state before the next instruction; the first call gives the state before instruction 0. */
-  next(): Promise<ReferenceState | undefined>;
-  /** The instruction at `pc` in the state last returned. */
-  instructionAt(pc: bigint): Promise<ReferenceInstruction | undefined>;
+  /**
+   * The state before the next instruction; the first call gives the state
+   * before instruction 0. May answer synchronously (no promise per step).
+   */
+  next(): ReferenceState | undefined | Promise<ReferenceState | undefined>;
+  /** The instruction at `pc` in the state last returned (synchronously when it can). */
+  instructionAt(pc: bigint): ReferenceInstruction | undefined | Promise<ReferenceInstruction | undefined>;
   /** CSRs for a divergence report. */
   reportCsrs(state: ReferenceState): Promise<Map<string, bigint>>;
 }
@@ -228,14 +231,16 @@ export async function runLockstep(options: LockstepOptions): Promise<LockstepRes
 
   for (let index = 1; index <= options.instructions; index++) {
     const pc = state.pc;
-    const instruction = await reference.instructionAt(pc);
+    let instruction = reference.instructionAt(pc);
+    if (instruction instanceof Promise) instruction = await instruction;
     history.push({ index: index - 1, pc, instruction });
     if (history.length > historyLength) history.shift();
     const satpMode = hart.readCsr(0x180) ?? 0n;
     const clock = instruction && sync ? clockRead(instruction.word, (i) => xu[i], hart.priv === 3 || satpMode >> 60n === 0n) : undefined;
 
     machine.step(hartId);
-    const nextState = await reference.next();
+    let nextState = reference.next();
+    if (nextState instanceof Promise) nextState = await nextState;
     if (!nextState) {
       return finish(index - 1, {
         index,

@@ -39,6 +39,16 @@ export interface TracedInstruction {
 
 const hexValue = (s: string): bigint => BigInt(`0x${s}`);
 
+/** Eight lower-case hex digits at `at` as an unsigned 32-bit number. */
+function hexWord(text: string, at: number): number {
+  let v = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = text.charCodeAt(at + i);
+    v = v * 16 + (c <= 0x39 ? c - 0x30 : c - 0x57);
+  }
+  return v;
+}
+
 /** Width of one " %-8s %016lx" item in riscv_cpu_dump_state. */
 const ITEM = 26;
 
@@ -55,7 +65,8 @@ export class CpuLogParser {
   private count = 0;
   /** Last translation seen for each pc (virtual address as QEMU logged it). */
   readonly instructions = new Map<bigint, TracedInstruction>();
-  private readonly xText: string[] = new Array<string>(32).fill("");
+  private readonly xHi = new Array<number>(32).fill(0);
+  private readonly xLo = new Array<number>(32).fill(0);
   private readonly xValue: bigint[] = new Array<bigint>(32).fill(0n);
   private readonly csrText = new Map<string, string>();
   private csrs = new Map<string, bigint>();
@@ -90,17 +101,19 @@ export class CpuLogParser {
     let copied = false;
     const x = new Array<bigint>(32);
     at++;
+    let n = 0;
     while (at < end) {
       let nl = text.indexOf("\n", at);
       if (nl < 0 || nl > end) nl = end;
       if (text.charCodeAt(at + 1) === 0x78 /* x */) {
-        for (let item = at; item + ITEM <= nl; item += ITEM) {
-          const slash = text.indexOf("/", item);
-          const n = Number(text.slice(item + 2, slash));
-          const hex = text.slice(item + 10, item + ITEM);
-          if (hex !== this.xText[n]) {
-            this.xText[n] = hex;
-            this.xValue[n] = hexValue(hex);
+        // Registers come in order, four a line: x0..x3, x4..x7 …
+        for (let item = at; item + ITEM <= nl; item += ITEM, n++) {
+          const hi = hexWord(text, item + 10);
+          const lo = hexWord(text, item + 18);
+          if (hi !== this.xHi[n] || lo !== this.xLo[n]) {
+            this.xHi[n] = hi;
+            this.xLo[n] = lo;
+            this.xValue[n] = (BigInt(hi) << 32n) | BigInt(lo);
           }
           x[n] = this.xValue[n];
         }
@@ -119,6 +132,7 @@ export class CpuLogParser {
       }
       at = nl + 1;
     }
+    if (n !== 32) throw new Error(`QEMU state dump at pc ${pc.toString(16)} has ${n} registers, expected 32`);
     this.csrs = csrs;
     const traps = this.traps;
     this.traps = [];
@@ -195,6 +209,18 @@ export class QemuTrace {
     const w = this.waiter;
     this.waiter = undefined;
     w?.();
+  }
+
+  /** The next state if one is already parsed (no promise per instruction), else null. */
+  tryNext(): TraceState | null {
+    if (this.head >= this.queue.length) return null;
+    const s = this.queue[this.head++];
+    if (this.head > 8192) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.queue.length - this.head < 1024 && this.stream.isPaused()) this.stream.resume();
+    return s;
   }
 
   /** The next logged state, or undefined when QEMU stopped logging (exited). */

@@ -169,11 +169,11 @@ export class TraceReference implements LockstepReference {
     return this.trace.uart;
   }
 
-  next(): Promise<ReferenceState | undefined> {
-    return this.trace.next();
+  next(): ReferenceState | Promise<ReferenceState | undefined> {
+    return this.trace.tryNext() ?? this.trace.next();
   }
 
-  async instructionAt(pc: bigint): Promise<ReferenceInstruction | undefined> {
+  instructionAt(pc: bigint): ReferenceInstruction | undefined {
     return this.trace.instructionAt(pc);
   }
 
