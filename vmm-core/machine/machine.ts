@@ -19,7 +19,7 @@ import type { ElfSymbol } from "../loader/elf";
 import { buildVirtDeviceTree, fdtLoadAddress } from "../loader/device-tree";
 import { ConsoleInput, type ConsoleIO } from "./console";
 import type { PowerControl } from "./power";
-import { UserInputError } from "./errors";
+import { LoadError, UserInputError } from "./errors";
 import { memoryMap, irqNumbers, timebaseFrequency, kernelLoadAddressWithBios } from "./memory-map";
 import { maxMemoryBytes } from "./memory-size";
 
@@ -140,6 +140,20 @@ export class Machine {
         timebaseFrequency,
       });
     this.deviceTreeAddress = fdtLoadAddress(memoryMap.dram.base, BigInt(options.memory), this.deviceTree.length);
+    // QEMU puts the tree at the top of RAM; with little RAM it would land on the program itself.
+    const treeImage: LoadableImage = {
+      kind: "raw",
+      fileName: "the device tree",
+      entry: 0n,
+      symbols: [],
+      segments: [{ address: this.deviceTreeAddress, data: this.deviceTree, memorySize: this.deviceTree.length }],
+    };
+    try {
+      checkPlacement([...this.images, treeImage], { base: memoryMap.dram.base, size: BigInt(options.memory) });
+    } catch (error) {
+      if (error instanceof LoadError) throw new LoadError(`${error.message.split(";")[0]}: the device tree goes at the top of RAM, so give more --memory`);
+      throw error;
+    }
     const firmware = options.bios ? this.images[0] : undefined;
     const kernel = options.kernel ? this.images[this.images.length - 1] : undefined;
     // QEMU's reset vector always enters the start of RAM; fw_dynamic_info tells the firmware where the kernel is.
