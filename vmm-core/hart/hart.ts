@@ -35,8 +35,8 @@ export class Hart {
   priv: number = Privilege.Machine;
   /** Instructions retired since reset. */
   instret = 0;
-  /** Guest time in instruction units: retired instructions plus time spent waiting (WFI). */
-  cycles = 0;
+  /** Guest time beyond retired instructions: instructions that trapped and time spent waiting (WFI). */
+  private otherCycles = 0;
   /** Set by WFI until an interrupt is pending. */
   waiting = false;
   /** Set when something may have made an interrupt takeable; checked before the next instruction. */
@@ -77,6 +77,15 @@ export class Hart {
     this.tlb.flush();
   }
 
+  /** Guest time in instruction units: every instruction executed (retired or trapping) plus time spent waiting. */
+  get cycles(): number {
+    return this.instret + this.otherCycles;
+  }
+
+  set cycles(value: number) {
+    this.otherCycles = value - this.instret;
+  }
+
   get pc(): bigint {
     return BigInt.asUintN(64, this.r[PC]);
   }
@@ -111,11 +120,10 @@ export class Hart {
         }
         r[0] = 0n;
         this.instret++;
-        this.cycles++;
       } catch (error) {
         if (!(error instanceof Trap)) throw error;
         r[0] = 0n;
-        this.cycles++;
+        this.otherCycles++;
         this.takeTrap(error.cause, false, error.tval);
       }
       done++;
