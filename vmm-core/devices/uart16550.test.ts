@@ -61,7 +61,9 @@ test("received bytes without FIFO: one at a time, DR, RDI interrupt, overrun-fre
   const { wr, rd, uart, input, irq } = setup();
   input.push("ab");
   uart.pollInput();
-  assert.equal(rd(LSR) & 0x01, 0x01);
+  assert.equal(uart.snapshot(0n).details?.inputQueued, 2, "no receive interrupt enabled: polling delivers nothing yet");
+  for (let i = 0; i < 3; i++) assert.equal(rd(LSR) & 0x01, 0, "three LSR reads are not yet a poll for input");
+  assert.equal(rd(LSR) & 0x01, 0x01, "the fourth LSR read in a row pulls input in");
   assert.equal(uart.snapshot(0n).details?.inputQueued, 1, "non-FIFO takes only one byte");
   assert.equal(irq.level, false, "no interrupt while IER is 0");
   wr(IER, 0x01);
@@ -112,12 +114,15 @@ test("below the trigger level, a quiet poll period raises the character timeout 
 test("FCR clear bits flush the receive FIFO; toggling enable flushes too", () => {
   const { wr, rd, uart, input } = setup();
   wr(FCR, 0x01);
+  wr(IER, 0x01);
   input.push("xyz");
   uart.pollInput();
   assert.equal(rd(LSR) & 1, 1);
   wr(FCR, 0x03); // RFR
   assert.equal(rd(LSR) & 1, 0);
   assert.deepEqual(uart.snapshot(0n).details?.rxFifo, []);
+  assert.equal(uart.snapshot(0n).details?.inputQueued, 3, "unread bytes go back to the host queue, nothing typed is lost");
+  assert.equal(input.take(), "x".charCodeAt(0));
   input.push("q");
   uart.pollInput();
   wr(FCR, 0x00); // disable → implicit flush
@@ -128,6 +133,7 @@ test("FCR clear bits flush the receive FIFO; toggling enable flushes too", () =>
 test("IIR reports the highest-priority cause: RLS > RDA > THRE > MS", () => {
   const { wr, rd, uart, input, irq } = setup();
   wr(MCR, 0x08);
+  wr(IER, 0x01);
   input.push("a"); // non-FIFO: RBR holds "a", DR set
   uart.pollInput();
   wr(IER, 0x0f);
@@ -184,7 +190,7 @@ test("scratch register holds a value; snapshot has no side effects", () => {
   assert.equal(rd(SCR), 0xa5);
   wr(IER, 0x02);
   input.push("k");
-  uart.pollInput();
+  for (let i = 0; i < 4; i++) rd(LSR); // a polling guest pulls the byte in
   const a = uart.snapshot(0x1000_0000n);
   const b = uart.snapshot(0x1000_0000n);
   assert.deepEqual(a, b);
@@ -192,6 +198,16 @@ test("scratch register holds a value; snapshot has no side effects", () => {
   assert.ok(a.registers.some((r) => r.name === "SCR" && r.value === 0xa5));
   assert.equal(rd(IIR), 0x02, "THRE still pending after snapshots");
   assert.equal(rd(RBR), "k".charCodeAt(0), "byte still there after snapshots");
+});
+
+test("printing (LSR and THR alternating) never pulls typed-ahead input in", () => {
+  const { wr, rd, uart, input } = setup();
+  input.push("typed ahead");
+  for (let i = 0; i < 100; i++) {
+    assert.equal(rd(LSR) & 0x20, 0x20);
+    wr(THR, 0x2e);
+  }
+  assert.equal(uart.snapshot(0n).details?.inputQueued, 11, "nothing taken while the guest only prints");
 });
 
 test("reset returns to power-on state and lowers the line", () => {

@@ -144,8 +144,9 @@ define({
   write: (h, v) => h.setMipSoftware((h.csr.mipSoftware & ~h.mipSoftwareWritable()) | (u(v) & h.mipSoftwareWritable())),
 });
 
-// Physical memory protection: stored and read back (legalized as QEMU does), not enforced.
-for (let i = 0; i < 16; i += 2) {
+// Physical memory protection: stored and read back (legalized as QEMU does), not enforced. Only the
+// registers of the 16 implemented entries exist: firmware counts entries by probing until one traps.
+for (let i = 0; i < pmpEntries / 4; i += 2) {
   const first = i * 4;
   define({
     address: 0x3a0 + i,
@@ -164,13 +165,13 @@ for (let i = 0; i < 16; i += 2) {
     },
   });
 }
-for (let i = 0; i < 64; i++) {
+for (let i = 0; i < pmpEntries; i++) {
   define({
     address: 0x3b0 + i,
     name: `pmpaddr${i}`,
-    read: (h) => (i < pmpEntries ? h.csr.pmpaddr[i] : 0n),
+    read: (h) => h.csr.pmpaddr[i],
     write: (h, v) => {
-      if (i < pmpEntries && (h.csr.pmpcfg[i] & 0x80) === 0) h.csr.pmpaddr[i] = v & pmpAddressMask;
+      if ((h.csr.pmpcfg[i] & 0x80) === 0) h.csr.pmpaddr[i] = v & pmpAddressMask;
     },
   });
 }
