@@ -39,8 +39,9 @@ test("defaults fill what is not given", () => {
 });
 
 test("each bad attribute is named in the error", () => {
-  const cases: [Record<string, unknown>, string, RegExp][] = [
+  const cases: [Record<string, unknown> | undefined, string, RegExp][] = [
     [{}, "program", /'program' is missing/],
+    [undefined, "program", /'program' is missing/],
     [{ program: 42 }, "program", /must be a string/],
     [{ program: "k", memory: "lots" }, "memory", /'memory' is invalid: 'lots' is not a size/],
     [{ program: "k", memory: "0" }, "memory", /must not be zero/],

@@ -48,8 +48,9 @@ function optionalString(args: Record<string, unknown>, name: string): string | u
 }
 
 /** Checks the attributes and fills the defaults; throws LaunchAttributeError. */
-export function validateLaunchArguments(raw: DebugProtocol.LaunchRequestArguments): LaunchConfiguration {
-  const args = raw as Record<string, unknown>;
+export function validateLaunchArguments(raw: DebugProtocol.LaunchRequestArguments | undefined): LaunchConfiguration {
+  // A launch request may come without any arguments at all.
+  const args = (raw ?? {}) as Record<string, unknown>;
   const program = optionalString(args, "program");
   if (program === undefined || program.trim() === "") {
     throw new LaunchAttributeError("program", "is missing: set it to the guest ELF file");

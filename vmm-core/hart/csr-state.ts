@@ -81,7 +81,8 @@ export class CsrState {
   scounteren = 0;
   senvcfg = 0n;
   satp = 0n;
-  stimecmp = -1n;
+  /** QEMU 7.2 resets stimecmp to 0. */
+  stimecmp = 0n;
   pmpcfg = new Uint8Array(pmpEntries);
   pmpaddr = new BigUint64Array(pmpEntries);
   mhpmcounter = new BigUint64Array(hpmCounters);
