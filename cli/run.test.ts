@@ -123,6 +123,14 @@ test("--max-instructions and --timeout end the run with 124", () => {
   assert.ok(Date.now() - started < 10_000, "the timeout is honoured promptly");
 });
 
+test("a guest halted for good with no input left ends with status 1, not a hang", () => {
+  const wfi = 0x10500073;
+  const halted = buildElf({ entry: 0x8000_0000n, segments: [{ address: 0x8000_0000n, data: code([wfi, rv.jal(0, -4)]) }] });
+  const outcome = vmscope(["run", file("halted.elf", halted), "--timeout", "20"]);
+  assert.equal(outcome.status, 1, outcome.stderr);
+  assert.match(outcome.stderr, /^vmscope: every hart is halted and no input is left to wake them$/m);
+});
+
 test("--stats reports the machine's figures on stderr", () => {
   const outcome = vmscope(["run", hello, "--stats"]);
   assert.equal(outcome.status, 0, outcome.stderr);

@@ -69,7 +69,7 @@ export function runGuest(options: RunOptions): Promise<number> {
       process.stdin.off("data", onData);
       process.stdin.pause();
       for (const signal of signals) process.off(signal, onSignal);
-      if (message !== undefined) process.stderr.write(`${terminal.isTerminal ? "\r\n" : ""}vmscope: ${message}\n`);
+      if (message !== undefined) process.stderr.write(`${terminal.isTerminal ? "\n" : ""}vmscope: ${message}\n`);
       if (crashed) return reject(crashed.error);
       if (options.stats) {
         const wall = (performance.now() - started) / 1000;

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { WorkerRequest, WorkerResponse } from "./worker-protocol";
+import { spinningGuest } from "../../test/support/elf-builder";
 
 const root = resolve(import.meta.dirname, "..", "..");
 const workerPath = join(root, "dist", "worker.js");
@@ -34,13 +35,13 @@ class Host {
     this.worker.postMessage(request);
   }
 
-  /** Next message of that type; messages of other types before it stay in `seen`. */
+  /** Removes and returns the first message of that type, waiting for it; other messages stay queued. */
   async next<T extends WorkerResponse["type"]>(type: T, timeoutMs = 10_000): Promise<Extract<WorkerResponse, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = this.messages.findIndex((m) => m.type === type);
       if (index >= 0) return this.messages.splice(index, 1)[0] as Extract<WorkerResponse, { type: T }>;
-      if (Date.now() > deadline) throw new Error(`no '${type}' message; got ${JSON.stringify(this.messages.map((m) => m.type))}`);
+      if (Date.now() > deadline) throw new Error(`no '${type}' message; got ${JSON.stringify(this.messages.map((m) => (m.type === "error" ? m.message : m.type)))}`);
       await new Promise<void>((r) => {
         this.waiting = r;
         setTimeout(r, 50);
@@ -105,6 +106,24 @@ test("a budget stops the run; bad input is a user error", async () => {
     const stopped = await host.next("stopped");
     assert.equal(stopped.reason, "budget");
     assert.equal(stopped.harts[0].instret, 10);
+  } finally {
+    await host.worker.terminate();
+  }
+});
+
+test("pause stops a guest that never ends, and input is accepted meanwhile", async () => {
+  const host = new Host();
+  try {
+    host.send({ type: "start", options: { memory: 16 * 1024 * 1024, kernel: spinningGuest(), kernelName: "spin.elf" } });
+    await host.next("started");
+    host.send({ type: "run" });
+    await new Promise((r) => setTimeout(r, 100));
+    host.send({ type: "input", bytes: new TextEncoder().encode("x") });
+    host.send({ type: "pause" });
+    const stopped = await host.next("stopped", 2000);
+    assert.equal(stopped.reason, "pause");
+    assert.equal(stopped.harts[0].pc, 0x8000_0000n, "spinning in place");
+    assert.ok(stopped.harts[0].instret > 1000, "it ran before the pause");
   } finally {
     await host.worker.terminate();
   }
