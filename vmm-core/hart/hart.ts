@@ -18,6 +18,11 @@ export const PC = 32;
 /** Scratch slot used to split a 64-bit address into 32-bit halves without allocating. */
 const SCRATCH = 33;
 
+/** Takes the traps that would enter M-mode (vmm-core/hypervisor's monitor). */
+export interface TrapInterceptor {
+  trap(hart: Hart, cause: number, interrupt: boolean, tval: bigint): void;
+}
+
 export const enum Privilege {
   User = 0,
   Supervisor = 1,
@@ -51,6 +56,8 @@ export class Hart {
   reservationSize = 0;
   readonly tlb: Tlb;
   readonly traps = new TrapStatistics();
+  /** When set, traps that would enter M-mode go to this handler (a monitor written in TypeScript) instead. */
+  monitor: TrapInterceptor | undefined;
   /** Instructions retired per privilege level (index = privilege). */
   readonly instructionsByPrivilege = [0, 0, 0, 0];
   private privilegeSince = 0;
@@ -187,6 +194,11 @@ export class Hart {
     const causeValue = interrupt ? (1n << 63n) | BigInt(cause) : BigInt(cause);
     this.traps.record(cause, interrupt, pc, tval, from, delegated ? Privilege.Supervisor : Privilege.Machine);
     this.waiting = false;
+    if (!delegated && this.monitor !== undefined) {
+      // The monitor owns M-mode: the trap is handled in TypeScript, the hart's state is left as it was.
+      this.monitor.trap(this, cause, interrupt, tval);
+      return;
+    }
     let status = this.csr.mstatus;
     let vector: bigint;
     if (delegated) {

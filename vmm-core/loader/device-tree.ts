@@ -22,6 +22,12 @@ export interface BoardDescription {
   timebaseFrequency: number;
   /** How many virtio-mmio slots to list (0 … memoryMap.virtio.count). */
   virtioSlots?: number;
+  /**
+   * List the sifive_test power device (default true). A guest under the
+   * monitor does not get it: its power control is SBI SRST, and the
+   * physical board's power switch is not the guest's to touch.
+   */
+  powerDevice?: boolean;
 }
 
 /** Local interrupt causes (mip bits) the CLINT and PLIC drive. */
@@ -82,21 +88,26 @@ export function buildVirtDeviceTree(board: BoardDescription): Uint8Array {
   fdt.endNode().endNode();
   fdt.endNode(); // cpus
 
-  fdt.beginNode("poweroff");
-  fdt.u32("value", TEST_FINISHER_PASS).u32("offset", 0).u32("regmap", test).string("compatible", "syscon-poweroff");
-  fdt.endNode();
-  fdt.beginNode("reboot");
-  fdt.u32("value", TEST_FINISHER_RESET).u32("offset", 0).u32("regmap", test).string("compatible", "syscon-reboot");
-  fdt.endNode();
+  const powerDevice = board.powerDevice ?? true;
+  if (powerDevice) {
+    fdt.beginNode("poweroff");
+    fdt.u32("value", TEST_FINISHER_PASS).u32("offset", 0).u32("regmap", test).string("compatible", "syscon-poweroff");
+    fdt.endNode();
+    fdt.beginNode("reboot");
+    fdt.u32("value", TEST_FINISHER_RESET).u32("offset", 0).u32("regmap", test).string("compatible", "syscon-reboot");
+    fdt.endNode();
+  }
 
   // /soc lists devices in address order.
   fdt.beginNode("soc");
   fdt.u32("#address-cells", 2).u32("#size-cells", 2).string("compatible", "simple-bus").empty("ranges");
 
-  fdt.beginNode(`test@${unitAddress(memoryMap.test.base)}`);
-  fdt.phandle(test).u64s("reg", [memoryMap.test.base, BigInt(memoryMap.test.size)]);
-  fdt.stringList("compatible", ["sifive,test1", "sifive,test0", "syscon"]);
-  fdt.endNode();
+  if (powerDevice) {
+    fdt.beginNode(`test@${unitAddress(memoryMap.test.base)}`);
+    fdt.phandle(test).u64s("reg", [memoryMap.test.base, BigInt(memoryMap.test.size)]);
+    fdt.stringList("compatible", ["sifive,test1", "sifive,test0", "syscon"]);
+    fdt.endNode();
+  }
 
   fdt.beginNode(`clint@${unitAddress(memoryMap.clint.base)}`);
   fdt.cells("interrupts-extended", harts.flatMap((h) => [h.intc, IRQ_M_SOFT, h.intc, IRQ_M_TIMER]));

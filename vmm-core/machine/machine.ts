@@ -22,6 +22,8 @@ import type { PowerControl } from "./power";
 import { LoadError, UserInputError } from "./errors";
 import { memoryMap, irqNumbers, timebaseFrequency, kernelLoadAddressWithBios } from "./memory-map";
 import { maxMemoryBytes } from "./memory-size";
+import type { Monitor } from "../hypervisor/monitor";
+import { createTrapAndEmulateMonitor } from "../hypervisor/trap-and-emulate";
 
 export interface MachineOptions {
   /** RAM size in bytes. */
@@ -38,8 +40,22 @@ export interface MachineOptions {
   dtb?: Uint8Array;
   /** Guest time: instructions retired per mtime tick (10 MHz timebase). */
   instructionsPerTick?: number;
+  /**
+   * How the guest runs: "none" = on the bare machine (firmware included);
+   * "trap-and-emulate" = the kernel runs deprivileged under vmscope's
+   * monitor, which is its SBI, with shadow page tables.
+   */
+  mode?: VirtualizationMode;
+  /** Capacity of the VM-exit ring (statistics are always complete). */
+  exitLogSize?: number;
   console?: ConsoleIO;
 }
+
+export type VirtualizationMode = "none" | "trap-and-emulate";
+export const virtualizationModes: readonly VirtualizationMode[] = ["none", "trap-and-emulate"];
+
+/** Host RAM the monitor keeps for itself (shadow page tables) below the guest's RAM. */
+const monitorRegionBytes = 32 * 1024 * 1024;
 
 export type StopReason = "budget" | "poweroff" | "reset" | "halted";
 
@@ -84,8 +100,12 @@ export class Machine {
   readonly instructionsPerTick: number;
   /** Whether step() may take interrupts (QEMU's gdbstub masks them while single-stepping). */
   stepInterrupts = true;
+  readonly mode: VirtualizationMode;
+  /** The monitor, in the virtualized modes. */
+  readonly monitor: Monitor | undefined;
+  /** Host-physical minus guest-physical address of guest RAM (0 on the bare machine). */
+  readonly guestRamOffset: bigint;
   private current: Hart;
-  private readonly startAddress: bigint;
   private readonly htif: Htif | undefined;
 
   constructor(options: MachineOptions) {
@@ -101,13 +121,22 @@ export class Machine {
     if (!Number.isInteger(this.instructionsPerTick) || this.instructionsPerTick < 1) {
       throw new UserInputError(`instructionsPerTick: ${options.instructionsPerTick} must be a positive integer`);
     }
+    this.mode = options.mode ?? "none";
+    if (!virtualizationModes.includes(this.mode)) {
+      throw new UserInputError(`mode: '${options.mode}' is not a mode; use one of ${virtualizationModes.join(", ")}`);
+    }
+    if (this.mode !== "none" && options.bios) {
+      throw new UserInputError(`mode ${this.mode}: the monitor is the guest's SBI, so no --bios; give the kernel only`);
+    }
+    if (this.mode !== "none" && !options.kernel) throw new UserInputError(`mode ${this.mode}: give a kernel to run`);
     const console = options.console ?? { write: () => {} };
 
     this.images = this.loadImages(options);
     checkPlacement(this.images, { base: memoryMap.dram.base, size: BigInt(options.memory) });
     this.symbols = this.images.flatMap((image) => image.symbols);
 
-    this.ram = new Ram(memoryMap.dram.base, options.memory);
+    this.guestRamOffset = this.mode === "none" ? 0n : BigInt(monitorRegionBytes);
+    this.ram = new Ram(memoryMap.dram.base, options.memory + Number(this.guestRamOffset));
     this.bus = new Bus(this.ram);
     const sink: HartInterruptSink = { setPending: (hart, mask, level) => this.harts[hart]?.setPendingFromHardware(mask, level) };
     // The harts read time through the CLINT (QEMU's rdtime reads the ACLINT's mtime, offset included).
@@ -138,6 +167,7 @@ export class Machine {
         mmuType: "riscv,sv39",
         bootargs: options.append,
         timebaseFrequency,
+        powerDevice: this.mode === "none",
       });
     this.deviceTreeAddress = fdtLoadAddress(memoryMap.dram.base, BigInt(options.memory), this.deviceTree.length);
     // QEMU puts the tree at the top of RAM; with little RAM it would land on the program itself.
@@ -157,8 +187,7 @@ export class Machine {
     const firmware = options.bios ? this.images[0] : undefined;
     const kernel = options.kernel ? this.images[this.images.length - 1] : undefined;
     // QEMU's reset vector always enters the start of RAM; fw_dynamic_info tells the firmware where the kernel is.
-    this.startAddress = memoryMap.dram.base;
-    const rom = new ResetRom(this.startAddress, this.deviceTreeAddress, {
+    const rom = new ResetRom(memoryMap.dram.base, this.deviceTreeAddress, {
       nextAddress: firmware && kernel ? kernel.entry : 0n,
       nextMode: 1,
     });
@@ -171,8 +200,19 @@ export class Machine {
     const tohost = this.symbols.find((symbol) => symbol.name === "tohost");
     if (tohost) {
       this.htif = new Htif(power, console, this.bus, this.input);
-      this.bus.attach(tohost.value, this.htif);
+      this.bus.attach(tohost.value + this.guestRamOffset, this.htif);
     }
+    this.monitor =
+      this.mode === "trap-and-emulate"
+        ? createTrapAndEmulateMonitor(this, {
+            guestRamBase: memoryMap.dram.base,
+            guestRamSize: BigInt(options.memory),
+            monitorRegionSize: this.guestRamOffset,
+            exitLogSize: options.exitLogSize,
+            power,
+            console,
+          })
+        : undefined;
     this.loadMemory();
   }
 
@@ -186,16 +226,23 @@ export class Machine {
     return images;
   }
 
-  /** Copies the images and the device tree into RAM and puts every hart at the reset vector. */
+  /**
+   * Copies the images and the device tree into RAM (at their guest-physical
+   * addresses, which the monitor's map moves in the virtualized modes) and
+   * starts the harts: at the reset vector on the bare machine, in the
+   * guest kernel under the monitor.
+   */
   private loadMemory(): void {
     this.ram.clear();
+    const offset = this.guestRamOffset;
     for (const image of this.images) {
-      for (const segment of image.segments) this.bus.writeBytes(segment.address, segment.data);
+      for (const segment of image.segments) this.bus.writeBytes(segment.address + offset, segment.data);
     }
-    if (!this.bus.writeBytes(this.deviceTreeAddress, this.deviceTree)) {
+    if (!this.bus.writeBytes(this.deviceTreeAddress + offset, this.deviceTree)) {
       throw new UserInputError("the device tree does not fit in RAM; give more --memory");
     }
     for (const hart of this.harts) hart.reset(memoryMap.resetRom.base);
+    if (this.monitor) this.monitor.start(this.images[this.images.length - 1].entry, this.deviceTreeAddress);
   }
 
   private stop(state: "off" | "reset", code: number, source: string): void {
@@ -205,9 +252,10 @@ export class Machine {
     for (const hart of this.harts) hart.stopRequested = true;
   }
 
-  /** Back to power-on: RAM reloaded, devices reset, harts at the reset vector. */
+  /** Back to power-on: RAM reloaded, devices reset, harts at the reset vector (or the monitor restarted). */
   reset(): void {
     for (const region of this.bus.regions) region.device.reset();
+    this.monitor?.shadow.flushAll();
     this.loadMemory();
     this.power.state = "running";
     this.power.exitCode = 0;
