@@ -4,6 +4,7 @@
  */
 import { UserInputError } from "../vmm-core/machine/errors";
 import { parseMemorySize } from "../vmm-core/machine/memory-size";
+import { virtualizationModes, type VirtualizationMode } from "../vmm-core/machine/machine";
 
 export interface RunOptions {
   /** Firmware file; undefined means none (the kernel runs bare from reset). */
@@ -17,6 +18,11 @@ export interface RunOptions {
   timeoutSeconds: number | undefined;
   maxInstructions: number | undefined;
   stats: boolean;
+  mode: VirtualizationMode;
+  /** File for every VM exit as a JSON line (virtualized modes). */
+  exitLog: string | undefined;
+  /** Guest time: instructions retired per 10 MHz timer tick. */
+  instructionsPerTick: number;
 }
 
 export interface DapOptions {
@@ -34,13 +40,17 @@ export type Command =
 export const usage = `usage:
   vmscope run [ELF] [--bios FILE|none] [--kernel FILE] [--memory 128M] [--harts 1]
               [--append BOOTARGS] [--dtb FILE] [--timeout SECONDS]
-              [--max-instructions N] [--stats]
+              [--max-instructions N] [--stats] [--mode none|trap-and-emulate]
+              [--exit-log FILE] [--instructions-per-tick 10]
   vmscope dap [--port N] [--host ADDR]
   vmscope --help | --version
 
 run   boots a guest headless: its UART is this terminal (Ctrl-A X quits,
       Ctrl-A Ctrl-A sends Ctrl-A); the exit status is the guest's power-off
       code, 124 on --timeout or --max-instructions, 2 for bad input.
+      --mode trap-and-emulate runs the kernel deprivileged under vmscope's
+      monitor (its SBI, shadow page tables); --exit-log writes every VM exit
+      as a JSON line; --stats adds the exit statistics.
 dap   serves the Debug Adapter Protocol on stdio, or on a TCP port
       (127.0.0.1 unless --host is given), one session per connection.
 `;
@@ -48,6 +58,7 @@ dap   serves the Debug Adapter Protocol on stdio, or on a TCP port
 /** Flags that take a value, per subcommand; the rest are switches. */
 const runValueFlags = new Set([
   "--bios", "--kernel", "--memory", "--harts", "--append", "--dtb", "--timeout", "--max-instructions",
+  "--mode", "--exit-log", "--instructions-per-tick",
 ]);
 const runSwitches = new Set(["--stats"]);
 const dapValueFlags = new Set(["--port", "--host"]);
@@ -136,6 +147,10 @@ function parseRun(args: string[]): RunOptions {
   const harts = values.get("--harts");
   const timeout = values.get("--timeout");
   const maxInstructions = values.get("--max-instructions");
+  const ticks = values.get("--instructions-per-tick");
+  if (values.has("--exit-log") && (values.get("--mode") ?? "none") === "none") {
+    throw new UserInputError("--exit-log records VM exits: it needs a virtualized --mode (e.g. --mode trap-and-emulate)");
+  }
   return {
     bios,
     kernel,
@@ -149,7 +164,17 @@ function parseRun(args: string[]): RunOptions {
         ? undefined
         : parseInteger(maxInstructions, "--max-instructions", 1, Number.MAX_SAFE_INTEGER),
     stats: switches.has("--stats"),
+    mode: parseMode(values.get("--mode")),
+    exitLog: nonEmpty(values.get("--exit-log"), "--exit-log"),
+    instructionsPerTick: ticks === undefined ? 10 : parseInteger(ticks, "--instructions-per-tick", 1, 1_000_000),
   };
+}
+
+function parseMode(text: string | undefined): VirtualizationMode {
+  if (text === undefined) return "none";
+  const mode = virtualizationModes.find((candidate) => candidate === text);
+  if (!mode) throw new UserInputError(`--mode: '${text}' is not a mode (modes: ${virtualizationModes.join(", ")})`);
+  return mode;
 }
 
 function parseDap(args: string[]): DapOptions {

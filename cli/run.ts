@@ -8,6 +8,8 @@ import { displayName, readGuestFile } from "../debug-adapter/host-files";
 import type { RunOptions } from "./arguments";
 import { EscapeDecoder, escapeHelp, RawTerminal } from "./tty";
 import { formatStats } from "./stats-report";
+import { formatExitStatistics } from "../vmm-core/hypervisor/exit-stats-report";
+import { openExitLogFile } from "./exit-log-file";
 
 /** Instructions per slice: long enough to amortise, short enough to stay responsive. */
 const sliceInstructions = 2_000_000;
@@ -31,6 +33,8 @@ function createMachine(options: RunOptions, write: (bytes: Uint8Array) => void):
     kernelName: options.kernel === undefined ? undefined : displayName(options.kernel),
     append: options.append,
     dtb,
+    mode: options.mode,
+    instructionsPerTick: options.instructionsPerTick,
     console: { write },
   });
 }
@@ -50,6 +54,7 @@ export function runGuest(options: RunOptions): Promise<number> {
     pendingBytes += bytes.length;
     if (pendingBytes >= outputFlushBytes) flush();
   });
+  const exitLog = options.exitLog !== undefined && machine.monitor ? openExitLogFile(options.exitLog, machine.monitor.exits) : undefined;
 
   return new Promise<number>((resolve, reject) => {
     const started = performance.now();
@@ -65,6 +70,7 @@ export function runGuest(options: RunOptions): Promise<number> {
       if (finished) return;
       finished = true;
       flush();
+      exitLog?.close();
       terminal.restore();
       process.stdin.off("data", onData);
       process.stdin.pause();
@@ -74,6 +80,7 @@ export function runGuest(options: RunOptions): Promise<number> {
       if (options.stats) {
         const wall = (performance.now() - started) / 1000;
         process.stderr.write(formatStats(machine.stats(), wall).join("\n") + "\n");
+        if (machine.monitor) process.stderr.write(formatExitStatistics(machine.monitor.exits.statistics(), { groupBy: "detail" }) + "\n");
       }
       resolve(status);
     };
