@@ -89,6 +89,21 @@ export class Bus implements PhysicalMemoryAccess {
 
   /** Little-endian read at a RAM offset; may cross a page. */
   private readRam(offset: number, size: AccessSize): bigint {
+    const inPage = offset % pageSize;
+    if (inPage + size <= pageSize) {
+      // The common case (page-table entries, device DMA words): one page view, no byte assembly.
+      const view = this.ram.page(Math.floor(offset / pageSize));
+      switch (size) {
+        case 1:
+          return BigInt(view.getUint8(inPage));
+        case 2:
+          return BigInt(view.getUint16(inPage, true));
+        case 4:
+          return BigInt(view.getUint32(inPage, true));
+        default:
+          return view.getBigUint64(inPage, true);
+      }
+    }
     const bytes = this.ram.readBytes(offset, size);
     let value = 0n;
     for (let i = size - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
@@ -96,6 +111,13 @@ export class Bus implements PhysicalMemoryAccess {
   }
 
   private writeRam(offset: number, size: AccessSize, value: bigint): void {
+    const inPage = offset % pageSize;
+    if (size === 8 && inPage + size <= pageSize) {
+      const index = Math.floor(offset / pageSize);
+      this.ram.page(index).setBigUint64(inPage, BigInt.asUintN(64, value), true);
+      this.ram.onPageWritten(index);
+      return;
+    }
     const bytes = new Uint8Array(size);
     for (let i = 0; i < size; i++) bytes[i] = Number((value >> BigInt(8 * i)) & 0xffn);
     this.ram.writeBytes(offset, bytes);

@@ -82,6 +82,7 @@ export class Hart {
     this.waiting = false;
     this.reservationAddress = -1n;
     this.tlb.flush();
+    this.tlb.contextChanged();
   }
 
   /** Guest time in instruction units: every instruction executed (retired or trapping) plus time spent waiting. */
@@ -307,6 +308,18 @@ export class Hart {
     // WARL: only Bare (0) and Sv39 (8) are implemented; other modes leave satp unchanged.
     if (mode !== 0n && mode !== 8n) return;
     this.csr.satp = BigInt.asUintN(64, value) & ((0xfn << 60n) | (0xffffn << 44n) | ((1n << 44n) - 1n));
+    // As QEMU: a satp write forgets every cached translation.
+    this.tlb.flush();
+    this.tlb.contextChanged();
+  }
+
+  /**
+   * The monitor switches between its shadow roots: each root is its own
+   * context in the TLB, and the monitor flushes when it changes a shadow,
+   * so switching needs no flush.
+   */
+  switchTranslation(satp: bigint): void {
+    this.csr.satp = satp;
     this.tlb.contextChanged();
   }
 

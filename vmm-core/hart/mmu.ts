@@ -34,10 +34,11 @@ export interface WalkStep {
   pte: bigint | undefined;
 }
 
+/** `references` counts the PTE reads, whether or not `steps` records them. */
 export type WalkOutcome =
-  | { kind: "ok"; physicalAddress: bigint; pte: bigint; level: number; pageSize: bigint; steps: WalkStep[] }
-  | { kind: "page-fault"; reason: string; steps: WalkStep[] }
-  | { kind: "access-fault"; reason: string; steps: WalkStep[] };
+  | { kind: "ok"; physicalAddress: bigint; pte: bigint; level: number; pageSize: bigint; steps: WalkStep[]; references: number }
+  | { kind: "page-fault"; reason: string; steps: WalkStep[]; references: number }
+  | { kind: "access-fault"; reason: string; steps: WalkStep[]; references: number };
 
 export interface WalkContext {
   /** Root page-table physical address (satp.PPN << 12). */
@@ -48,7 +49,12 @@ export interface WalkContext {
   mxr: boolean;
   /** Set A (and D on writes) in hardware, as QEMU does; false for debugger queries. */
   updateAccessedDirty: boolean;
+  /** Record every step (views, the shadow's bookkeeping); the hart's own walks only count them. */
+  recordSteps?: boolean;
 }
+
+/** Shared by walks that do not record their steps: stays empty. */
+const noSteps: WalkStep[] = [];
 
 const levels = 3;
 const ppnMask = (1n << 44n) - 1n;
@@ -60,44 +66,42 @@ export function isCanonicalSv39(va: bigint): boolean {
 }
 
 export function walkSv39(va: bigint, access: Access, context: WalkContext, memory: PteMemory): WalkOutcome {
-  const steps: WalkStep[] = [];
-  if (!isCanonicalSv39(va)) return { kind: "page-fault", reason: "address is not sign-extended from bit 38", steps };
+  const steps = context.recordSteps === false ? noSteps : [];
+  let references = 0;
+  const fail = (kind: "page-fault" | "access-fault", reason: string): WalkOutcome => ({ kind, reason, steps, references });
+  if (!isCanonicalSv39(va)) return fail("page-fault", "address is not sign-extended from bit 38");
   let table = context.root;
   for (let level = levels - 1; level >= 0; level--) {
     const vpn = (va >> BigInt(12 + 9 * level)) & 0x1ffn;
     const pteAddress = table + vpn * 8n;
     const entry = memory.readPte(pteAddress);
-    steps.push({ level, pteAddress, pte: entry });
-    if (entry === undefined) return { kind: "access-fault", reason: "page-table entry is not in RAM", steps };
-    if ((entry & pte.V) === 0n) return { kind: "page-fault", reason: "entry not valid (V=0)", steps };
-    if (entry >> 54n !== 0n) return { kind: "page-fault", reason: "reserved bits 63:54 set", steps };
-    if ((entry & pte.R) === 0n && (entry & pte.W) !== 0n) return { kind: "page-fault", reason: "reserved combination W without R", steps };
+    references++;
+    if (steps !== noSteps) steps.push({ level, pteAddress, pte: entry });
+    if (entry === undefined) return fail("access-fault", "page-table entry is not in RAM");
+    if ((entry & pte.V) === 0n) return fail("page-fault", "entry not valid (V=0)");
+    if (entry >> 54n !== 0n) return fail("page-fault", "reserved bits 63:54 set");
+    if ((entry & pte.R) === 0n && (entry & pte.W) !== 0n) return fail("page-fault", "reserved combination W without R");
     const ppn = (entry >> 10n) & ppnMask;
     if ((entry & (pte.R | pte.X)) === 0n) {
-      if (level === 0) return { kind: "page-fault", reason: "pointer entry at the last level", steps };
+      if (level === 0) return fail("page-fault", "pointer entry at the last level");
       table = ppn << 12n;
       continue;
     }
     const denied = permissionProblem(entry, access, context);
-    if (denied) return { kind: "page-fault", reason: denied, steps };
-    if (level > 0 && (ppn & ((1n << BigInt(9 * level)) - 1n)) !== 0n) {
-      return { kind: "page-fault", reason: "misaligned superpage", steps };
-    }
+    if (denied) return fail("page-fault", denied);
+    if (level > 0 && (ppn & ((1n << BigInt(9 * level)) - 1n)) !== 0n) return fail("page-fault", "misaligned superpage");
     let leaf = entry;
     const needDirty = access === Access.Write && (entry & pte.D) === 0n;
-    if ((entry & pte.A) === 0n || needDirty) {
-      if (!context.updateAccessedDirty) {
-        // Debugger queries report what the hardware would do without changing the PTE.
-      } else {
-        leaf = entry | pte.A | (access === Access.Write ? pte.D : 0n);
-        if (!memory.writePte(pteAddress, leaf)) return { kind: "access-fault", reason: "cannot update A/D bits", steps };
-      }
+    // Debugger queries report what the hardware would do without changing the PTE.
+    if (context.updateAccessedDirty && ((entry & pte.A) === 0n || needDirty)) {
+      leaf = entry | pte.A | (access === Access.Write ? pte.D : 0n);
+      if (!memory.writePte(pteAddress, leaf)) return fail("access-fault", "cannot update A/D bits");
     }
     const pageSize = 1n << BigInt(12 + 9 * level);
     const physicalAddress = ((ppn << 12n) & ~(pageSize - 1n)) | (va & (pageSize - 1n));
-    return { kind: "ok", physicalAddress, pte: leaf, level, pageSize, steps };
+    return { kind: "ok", physicalAddress, pte: leaf, level, pageSize, steps, references };
   }
-  return { kind: "page-fault", reason: "no leaf", steps };
+  return fail("page-fault", "no leaf");
 }
 
 /** Why a leaf PTE refuses this access, or undefined when it allows it. */

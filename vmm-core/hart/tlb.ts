@@ -16,12 +16,14 @@ import type { Hart } from "./hart";
 import { Access, walkSv39, type PteMemory } from "./mmu";
 import { Exception, Trap } from "./trap";
 import { mstatusBits } from "./csr-state";
+import { TlbSet, loadStoreEntries, fetchEntries } from "./tlb-set";
 
-const entries = 256;
+const entries = loadStoreEntries;
+/** Translation contexts whose entries are kept at once. */
+const maximumSets = 8;
 /** The hart's scratch register slot (after x0..x31 and the pc) and its low 32-bit half. */
 const scratchSlot = 33;
 const scratchLow = scratchSlot * 2;
-const fetchEntries = 64;
 const indexMask = entries - 1;
 const pageMask = ~0xfff;
 const halfwordsPerPage = pageSize / 2;
@@ -37,24 +39,27 @@ export interface TlbCounters {
 }
 
 export class Tlb {
-  /** Entries are valid only when their generation equals this. */
+  /** Entries are valid only when their generation equals this; flushing bumps it for every set at once. */
   private generation = 1;
-  private readonly readTagLow = new Int32Array(entries);
-  private readonly readTagHigh = new Int32Array(entries);
-  private readonly readGeneration = new Uint32Array(entries);
-  private readonly readView: (DataView | null)[] = new Array(entries).fill(null);
-  private readonly writeTagLow = new Int32Array(entries);
-  private readonly writeTagHigh = new Int32Array(entries);
-  private readonly writeGeneration = new Uint32Array(entries);
-  private readonly writeView: (DataView | null)[] = new Array(entries).fill(null);
-  private readonly writePage = new Int32Array(entries).fill(-1);
-  /** Instruction-fetch entries: virtual page → the RAM page's view and decoded instructions. */
-  private readonly fetchTagLow = new Int32Array(fetchEntries);
-  private readonly fetchTagHigh = new Int32Array(fetchEntries);
-  private readonly fetchGeneration = new Uint32Array(fetchEntries);
-  private readonly fetchView: (DataView | null)[] = new Array(fetchEntries).fill(null);
-  private readonly fetchDecoded: ((Decoded | undefined)[] | null)[] = new Array(fetchEntries).fill(null);
-  private readonly fetchPage = new Int32Array(fetchEntries).fill(-1);
+  /** One set of entries per translation context, most recently used last. */
+  private readonly sets = new Map<string, TlbSet>();
+  private contextKey = "";
+  // The current set's arrays, copied into fields so the hit paths read them directly.
+  private readTagLow!: Int32Array;
+  private readTagHigh!: Int32Array;
+  private readGeneration!: Uint32Array;
+  private readView!: (DataView | null)[];
+  private writeTagLow!: Int32Array;
+  private writeTagHigh!: Int32Array;
+  private writeGeneration!: Uint32Array;
+  private writeView!: (DataView | null)[];
+  private writePage!: Int32Array;
+  private fetchTagLow!: Int32Array;
+  private fetchTagHigh!: Int32Array;
+  private fetchGeneration!: Uint32Array;
+  private fetchView!: (DataView | null)[];
+  private fetchDecoded!: ((Decoded | undefined)[] | null)[];
+  private fetchPage!: Int32Array;
   /** Decoded instructions per RAM page index. */
   private readonly code = new Map<number, (Decoded | undefined)[]>();
   /** The fault of the last failed fetch (thrown by the hart's loop). */
@@ -68,19 +73,52 @@ export class Tlb {
     private readonly bus: Bus,
   ) {
     this.registers32 = hart.r32;
+    this.contextChanged();
     this.pteMemory = {
       readPte: (address) => (this.bus.isRam(address, 8) ? this.bus.readPhysical(address, 8) : undefined),
       writePte: (address, value) => this.bus.isRam(address, 8) && this.bus.writePhysical(address, 8, value),
     };
   }
 
+  /** Forgets every translation of every context (SFENCE.VMA, satp writes, shadow tables changed). */
   flush(): void {
     this.generation++;
   }
 
-  /** Privilege, satp or the MPRV/SUM/MXR bits changed. */
+  /**
+   * Privilege, satp or the MPRV/SUM/MXR bits changed: switch to that
+   * context's set. Its entries stay valid until the next flush, as a
+   * hardware TLB's would.
+   */
   contextChanged(): void {
-    this.generation++;
+    const hart = this.hart;
+    const status = hart.csr.mstatus & (mstatusBits.MPRV | mstatusBits.MPP | mstatusBits.SUM | mstatusBits.MXR);
+    const key = `${hart.csr.satp}:${hart.priv}:${status}`;
+    if (key === this.contextKey) return;
+    this.contextKey = key;
+    let set = this.sets.get(key);
+    if (set) {
+      this.sets.delete(key);
+    } else {
+      set = new TlbSet();
+      if (this.sets.size >= maximumSets) this.sets.delete(this.sets.keys().next().value!);
+    }
+    this.sets.set(key, set);
+    this.readTagLow = set.readTagLow;
+    this.readTagHigh = set.readTagHigh;
+    this.readGeneration = set.readGeneration;
+    this.readView = set.readView;
+    this.writeTagLow = set.writeTagLow;
+    this.writeTagHigh = set.writeTagHigh;
+    this.writeGeneration = set.writeGeneration;
+    this.writeView = set.writeView;
+    this.writePage = set.writePage;
+    this.fetchTagLow = set.fetchTagLow;
+    this.fetchTagHigh = set.fetchTagHigh;
+    this.fetchGeneration = set.fetchGeneration;
+    this.fetchView = set.fetchView;
+    this.fetchDecoded = set.fetchDecoded;
+    this.fetchPage = set.fetchPage;
   }
 
   // ---- loads and stores ------------------------------------------------
@@ -271,10 +309,11 @@ export class Tlb {
         sum: (status & mstatusBits.SUM) !== 0,
         mxr: (status & mstatusBits.MXR) !== 0,
         updateAccessedDirty: true,
+        recordSteps: false,
       },
       this.pteMemory,
     );
-    this.counters.walkMemoryReferences += outcome.steps.length;
+    this.counters.walkMemoryReferences += outcome.references;
     if (outcome.kind === "ok") return outcome.physicalAddress;
     throw new Trap(outcome.kind === "page-fault" ? pageFault[access] : accessFault[access], unsigned);
   }
@@ -353,12 +392,12 @@ export class Tlb {
   /** RAM page `page` was written by something else than a cached store: drop its decoded code. */
   invalidateCode(page: number): void {
     if (!this.code.delete(page)) return;
-    for (let i = 0; i < fetchEntries; i++) if (this.fetchPage[i] === page) this.fetchGeneration[i] = 0;
+    for (const set of this.sets.values()) set.forgetCodePage(page);
   }
 
   /** Stores to a page with decoded code (on any hart) must take the slow path, which drops that code. */
   forgetWritablePage(page: number): void {
-    for (let i = 0; i < entries; i++) if (this.writePage[i] === page) this.writeGeneration[i] = 0;
+    for (const set of this.sets.values()) set.forgetWritablePage(page);
   }
 }
 

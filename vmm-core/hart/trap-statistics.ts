@@ -1,7 +1,8 @@
 /**
  * Counts of the traps a hart took, by cause, plus a bounded history of the
  * most recent ones (cause, pc, tval, privilege from → to), so a bare-machine
- * kernel's trap history is inspectable like a monitor's exit log.
+ * kernel's trap history is inspectable like a monitor's exit log. Kept in
+ * typed arrays: recording a trap allocates nothing.
  */
 import { causeName } from "./trap";
 
@@ -15,33 +16,62 @@ export interface TrapRecord {
   to: number;
 }
 
+/** Exception causes and interrupt causes are both below 64. */
+const causes = 64;
+
 export class TrapStatistics {
-  private readonly counts = new Map<string, number>();
-  private readonly history: (TrapRecord | undefined)[];
-  private next = 0;
+  private readonly exceptionCounts = new Float64Array(causes);
+  private readonly interruptCounts = new Float64Array(causes);
+  private readonly historyCause: Uint8Array;
+  private readonly historyFlags: Uint8Array;
+  private readonly historyPc: BigUint64Array;
+  private readonly historyTval: BigUint64Array;
   total = 0;
 
   constructor(readonly historySize = 256) {
-    this.history = new Array(historySize).fill(undefined);
+    this.historyCause = new Uint8Array(historySize);
+    this.historyFlags = new Uint8Array(historySize);
+    this.historyPc = new BigUint64Array(historySize);
+    this.historyTval = new BigUint64Array(historySize);
   }
 
   record(cause: number, interrupt: boolean, pc: bigint, tval: bigint, from: number, to: number): void {
-    const name = causeName(cause, interrupt);
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
-    this.history[this.next % this.historySize] = { sequence: this.total, cause, interrupt, pc, tval, from, to };
-    this.next++;
+    const slot = this.total % this.historySize;
+    (interrupt ? this.interruptCounts : this.exceptionCounts)[cause & (causes - 1)]++;
+    this.historyCause[slot] = cause;
+    // Flags byte: bit 7 interrupt, bits 3:2 privilege before, bits 1:0 after.
+    this.historyFlags[slot] = (interrupt ? 0x80 : 0) | (from << 2) | to;
+    this.historyPc[slot] = pc;
+    this.historyTval[slot] = BigInt.asUintN(64, tval);
     this.total++;
   }
 
   byCause(): Record<string, number> {
-    return Object.fromEntries([...this.counts].sort((a, b) => b[1] - a[1]));
+    const entries: [string, number][] = [];
+    for (let cause = 0; cause < causes; cause++) {
+      if (this.exceptionCounts[cause]) entries.push([causeName(cause, false), this.exceptionCounts[cause]]);
+      if (this.interruptCounts[cause]) entries.push([causeName(cause, true), this.interruptCounts[cause]]);
+    }
+    return Object.fromEntries(entries.sort((a, b) => b[1] - a[1]));
   }
 
   /** The most recent traps, oldest first. */
   recent(): TrapRecord[] {
     const out: TrapRecord[] = [];
-    const count = Math.min(this.next, this.historySize);
-    for (let i = this.next - count; i < this.next; i++) out.push(this.history[i % this.historySize]!);
+    const count = Math.min(this.total, this.historySize);
+    for (let sequence = this.total - count; sequence < this.total; sequence++) {
+      const slot = sequence % this.historySize;
+      const flags = this.historyFlags[slot];
+      out.push({
+        sequence,
+        cause: this.historyCause[slot],
+        interrupt: (flags & 0x80) !== 0,
+        pc: this.historyPc[slot],
+        tval: this.historyTval[slot],
+        from: (flags >> 2) & 3,
+        to: flags & 3,
+      });
+    }
     return out;
   }
 }

@@ -53,7 +53,7 @@ export class GuestMemory {
   translate(vcpu: VirtualCpu, va: bigint, access: Access): WalkOutcome {
     const satp = vcpu.csr.satp;
     if (satp >> 60n === 0n) {
-      return { kind: "ok", physicalAddress: BigInt.asUintN(64, va), pte: 0n, level: 0, pageSize: 4096n, steps: [] };
+      return { kind: "ok", physicalAddress: BigInt.asUintN(64, va), pte: 0n, level: 0, pageSize: 4096n, steps: [], references: 0 };
     }
     return walkSv39(
       BigInt.asUintN(64, va),

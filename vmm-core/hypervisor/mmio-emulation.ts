@@ -9,7 +9,6 @@ import { Access } from "../hart/mmu";
 import { Exception } from "../hart/trap";
 import type { AccessSize } from "../bus/device";
 import { decode16, decode32 } from "../isa/decoder";
-import { disassemble } from "../isa/disassembler";
 import type { ExitRecord } from "./exit-record";
 import type { Monitor } from "./monitor";
 import type { VirtualCpu } from "./vcpu";
@@ -35,7 +34,7 @@ export function emulateMmio(monitor: Monitor, hart: Hart, vcpu: VirtualCpu, gpa:
   const region = monitor.board.bus.findRegion(gpa);
   const load = instruction && loads[instruction.name];
   const store = instruction && stores[instruction.name];
-  const base = { vcpu: vcpu.hartId, instret: hart.instret, pc, instruction: instruction?.raw, disassembly: instruction && disassemble(instruction, pc), cost: cost + 2 };
+  const base = { vcpu: vcpu.hartId, instret: hart.instret, pc, instruction: instruction?.raw, disassembly: instruction && monitor.disassembly(instruction, pc), cost: cost + 2 };
   // The monitor's own devices (the CLINT drives its timer, the test device is the board's power switch) and anything
   // but a plain load/store are refused, as PMP refuses S-mode under OpenSBI.
   if (!instruction || !region || monitor.board.privateDevices.has(region.device) || (!load && !store)) {

@@ -141,10 +141,24 @@ export class Monitor implements TrapInterceptor {
       detail,
       pc,
       instruction: instruction?.raw,
-      disassembly: instruction ? disassemble(instruction, pc) : undefined,
+      disassembly: instruction ? this.disassembly(instruction, pc) : undefined,
       handling,
       cost,
     };
+  }
+
+  /** Exits repeat at the same few instructions (a driver's polling loop): their text is cached. */
+  private readonly disassemblies = new Map<string, string>();
+
+  disassembly(instruction: Decoded, pc: bigint): string {
+    const key = `${pc}:${instruction.raw}`;
+    let text = this.disassemblies.get(key);
+    if (text === undefined) {
+      if (this.disassemblies.size >= 4096) this.disassemblies.clear();
+      text = disassemble(instruction, pc);
+      this.disassemblies.set(key, text);
+    }
+    return text;
   }
 
   private exception(hart: Hart, vcpu: VirtualCpu, cause: number, tval: bigint): Omit<ExitRecord, "sequence"> {
@@ -245,8 +259,7 @@ export class Monitor implements TrapInterceptor {
   /** Points the hart at the shadow root for the vCPU's current context and sets what U-mode may read. */
   applyContext(hart: Hart, vcpu: VirtualCpu): void {
     const root = this.shadow.rootFor(this.context(vcpu));
-    hart.setSatp((8n << 60n) | (root >> 12n));
-    hart.tlb.flush();
+    hart.switchTranslation((8n << 60n) | (root >> 12n));
     // Counters the guest kernel may read without exiting; guest user code gets what its kernel allows.
     hart.csr.scounteren = vcpu.priv === 1 ? 0b111 : vcpu.csr.scounteren & 0b111;
   }
