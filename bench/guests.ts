@@ -26,6 +26,28 @@ export const helloGuest: Guest = {
   expectedOutputPath: join(root, "samples/hello/expected-output.txt"),
 };
 
+/** An S-mode kernel for the hypervisor benchmark: it runs under OpenSBI (mode none) and under the monitor. */
+export interface KernelGuest extends Guest {
+  /** The start of the kernel's first line; what the console shows before it is the firmware's. */
+  banner: string;
+}
+
+/** compute's kernels as an S-mode kernel at 0x8020_0000: SBI console and SRST. Prints compute's own output. */
+export const computeSmodeGuest: KernelGuest = {
+  name: "compute-smode.elf",
+  elfPath: join(root, "bench/guests/compute-smode/compute-smode.elf"),
+  expectedOutputPath: join(root, "bench/guests/compute/expected-output.txt"),
+  banner: "compute:",
+};
+
+/** Exit-heavy: Sv39, one user process, 50,000 system calls and 2,000 pages mapped on demand. */
+export const syscallsGuest: KernelGuest = {
+  name: "syscalls.elf",
+  elfPath: join(root, "bench/guests/syscalls/syscalls.elf"),
+  expectedOutputPath: join(root, "bench/guests/syscalls/expected-output.txt"),
+  banner: "syscalls:",
+};
+
 export function expectedOutput(guest: Guest): string {
   return readFileSync(guest.expectedOutputPath, "latin1");
 }

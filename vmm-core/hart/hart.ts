@@ -106,37 +106,48 @@ export class Hart {
 
   /** Runs up to `budget` instructions; returns how many were executed (traps included). */
   run(budget: number): number {
-    const r = this.r;
-    const r32 = this.r32;
-    const tlb = this.tlb;
-    let done = 0;
+    const start = this.cycles;
     this.stopRequested = false;
-    while (done < budget) {
+    while (this.cycles - start < budget) {
       if (this.interruptCheck && this.checkInterrupts()) {
-        done++;
+        this.otherCycles++;
         continue;
       }
       if (this.waiting || this.stopRequested) break;
-      const instruction = tlb.fetch(r32[PC * 2], r32[PC * 2 + 1]);
       try {
-        if (instruction === undefined) throw tlb.fetchFault;
-        if (instruction.execute(this, instruction) !== true) {
-          // pc += length on the 32-bit halves: no bigint arithmetic on the hottest path.
-          const low = (r32[PC * 2] >>> 0) + instruction.length;
-          r32[PC * 2] = low | 0;
-          if (low > 0xffff_ffff) r32[PC * 2 + 1] = (r32[PC * 2 + 1] + 1) | 0;
-        }
-        r[0] = 0n;
-        this.instret++;
+        this.runStraight(start + budget - this.instret - this.otherCycles);
       } catch (error) {
         if (!(error instanceof Trap)) throw error;
-        r[0] = 0n;
+        this.r[0] = 0n;
         this.otherCycles++;
         this.takeTrap(error.cause, false, error.tval);
       }
-      done++;
     }
-    return done;
+    return this.cycles - start;
+  }
+
+  /**
+   * Up to `count` instructions with nothing else to look at: the loop
+   * leaves when an interrupt may have become takeable, on WFI, on a stop
+   * request, or by a thrown trap (caught in run(), outside the hot loop).
+   */
+  private runStraight(count: number): void {
+    const r = this.r;
+    const r32 = this.r32;
+    const tlb = this.tlb;
+    for (let i = 0; i < count; i++) {
+      const instruction = tlb.fetch(r32[PC * 2], r32[PC * 2 + 1]);
+      if (instruction === undefined) throw tlb.fetchFault;
+      if (instruction.execute(this, instruction) !== true) {
+        // pc += length on the 32-bit halves: no bigint arithmetic on the hottest path.
+        const low = (r32[PC * 2] >>> 0) + instruction.length;
+        r32[PC * 2] = low | 0;
+        if (low > 0xffff_ffff) r32[PC * 2 + 1] = (r32[PC * 2 + 1] + 1) | 0;
+      }
+      r[0] = 0n;
+      this.instret++;
+      if (this.interruptCheck || this.waiting || this.stopRequested) return;
+    }
   }
 
   /** Exactly one instruction (or the trap it raises). Interrupts only when `stepInterrupts`. */
