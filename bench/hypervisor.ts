@@ -1,0 +1,169 @@
+/**
+ * The hypervisor benchmark: what trap-and-emulate costs. Each S-mode guest
+ * kernel runs on the bare machine under OpenSBI (mode none) and under
+ * vmscope's monitor (trap-and-emulate); the table gives both speeds, the
+ * slowdown, the VM exits, and the host cost of one exit round trip
+ * (trap → monitor → resume) two ways: the monitor's own host time per exit
+ * from the exit log, and end to end, the extra wall time per exit.
+ */
+import { computeSmodeGuest, expectedOutput, syscallsGuest, type KernelGuest } from "./guests";
+import { spreadOf } from "./stats";
+import { row, type BenchOptions, type BenchResult } from "./types";
+import type { ModeRun } from "./mode-run";
+import { hasTool } from "../test/support/reference";
+
+/** The goal for one exit round trip, in microseconds. */
+export const targetExitMicroseconds = 2;
+
+/** A runaway guest is stopped here (compute-smode needs ~160M with OpenSBI). */
+const maxInstructions = 2_000_000_000;
+/** Reasons listed one by one in the table (the rest are in the JSON's notes). */
+const topReasons = 4;
+/** Below this many exits the wall-time difference is mostly execution speed, not exits. */
+const minExitsForEndToEnd = 10_000;
+
+type RunInMode = typeof import("./mode-run").runInMode;
+
+interface ModeSummary {
+  runs: ModeRun[];
+  /** The run with the best wall time: its figures go into the table. */
+  best: ModeRun;
+}
+
+function summarize(runs: ModeRun[]): ModeSummary {
+  const best = runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  return { runs, best };
+}
+
+/** Exit reasons, most frequent first. */
+function reasonsByCount(run: ModeRun): Array<[string, { count: number; hostNanoseconds: number }]> {
+  return Object.entries(run.exits?.byReason ?? {}).sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+}
+
+function hostNanoseconds(run: ModeRun): number {
+  return Object.values(run.exits?.byReason ?? {}).reduce((sum, counters) => sum + counters.hostNanoseconds, 0);
+}
+
+async function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options: BenchOptions): Promise<BenchResult> {
+  const result: BenchResult = { name: `hypervisor: ${guest.name}`, rows: [], checks: [], notes: [] };
+  const expected = expectedOutput(guest);
+  const repetitions = options.quick ? 1 : 3;
+  const byMode: Record<"none" | "trap-and-emulate", ModeRun[]> = { none: [], "trap-and-emulate": [] };
+  // Alternating, so a burst of load on the host hits both modes alike.
+  for (let i = 0; i < repetitions; i++) {
+    for (const mode of ["none", "trap-and-emulate"] as const) {
+      const run = runInMode(guest, mode, maxInstructions);
+      const exits = run.exits ? `, ${run.exits.total} exits` : "";
+      options.log(`${guest.name} ${mode} run ${i + 1}/${repetitions}: ${(run.wallMs / 1000).toFixed(2)} s, ${run.instructions} instructions${exits}, ${run.reason}`);
+      byMode[mode].push(run);
+    }
+  }
+  const none = summarize(byMode.none);
+  const emulated = summarize(byMode["trap-and-emulate"]);
+  const kernel = (run: ModeRun) => {
+    const start = run.console.indexOf(guest.banner);
+    return start < 0 ? "(no banner)" : run.console.slice(start);
+  };
+  const lastLine = (text: string) => JSON.stringify(text.trimEnd().split("\n").at(-1) ?? "");
+
+  // Correctness first: a guest that printed something else was not measured.
+  result.checks.push({
+    name: "none (OpenSBI): the kernel powered off with exit code 0",
+    ok: none.runs.every((run) => run.reason === "poweroff" && run.exitCode === 0),
+    detail: none.runs.map((run) => `${run.reason}/${run.exitCode}`).join(", "),
+  });
+  result.checks.push({
+    name: "trap-and-emulate: the kernel shut down through SBI SRST with exit code 0",
+    ok: emulated.runs.every((run) => run.reason === "poweroff" && run.exitCode === 0 && run.powerSource === "SBI SRST"),
+    detail: emulated.runs.map((run) => `${run.reason}/${run.exitCode} (${run.powerSource})`).join(", "),
+  });
+  result.checks.push({
+    name: "both modes print identical guest output",
+    ok: [...none.runs, ...emulated.runs].every((run) => kernel(run) === kernel(none.runs[0])) && emulated.runs.every((run) => run.console === kernel(run)),
+    detail: `${lastLine(kernel(none.best))} / ${lastLine(kernel(emulated.best))}`,
+  });
+  result.checks.push({
+    name: `guest output equals ${guest.expectedOutputPath.split("/").slice(-2).join("/")}`,
+    ok: kernel(none.best) === expected && kernel(emulated.best) === expected,
+    detail: lastLine(expected),
+  });
+  result.checks.push({
+    name: "trap-and-emulate: the same instructions and exits every run",
+    ok: emulated.runs.every(
+      (run) => run.instructions === emulated.best.instructions && JSON.stringify(counts(run)) === JSON.stringify(counts(emulated.best)),
+    ),
+    detail: emulated.runs.map((run) => `${run.instructions}/${run.exits?.total ?? 0}`).join(", "),
+  });
+
+  const seconds = (run: ModeRun) => run.wallMs / 1000;
+  const mips = (run: ModeRun) => run.instructions / 1e6 / seconds(run);
+  const exits = emulated.best.exits?.total ?? 0;
+  result.rows.push(row("none: wall time (best)", "s", seconds(none.best)));
+  result.rows.push(row("none: instructions", "M", none.best.instructions / 1e6));
+  result.rows.push(row("none: speed", "MIPS", mips(none.best)));
+  result.rows.push(row("trap-and-emulate: wall time (best)", "s", seconds(emulated.best)));
+  result.rows.push(row("trap-and-emulate: instructions", "M", emulated.best.instructions / 1e6));
+  result.rows.push(row("trap-and-emulate: speed", "MIPS", mips(emulated.best)));
+  result.rows.push(row("slowdown (trap-and-emulate / none)", "x", seconds(emulated.best) / seconds(none.best)));
+  result.rows.push(row("exits", "count", exits));
+  result.rows.push(row("exits per second", "1/s", exits / seconds(emulated.best)));
+  if (exits > 0) {
+    result.rows.push(row("exit round trip, monitor host time", "µs", hostNanoseconds(emulated.best) / exits / 1000, undefined, targetExitMicroseconds));
+  }
+  const extraMs = emulated.best.wallMs - none.best.wallMs;
+  if (exits >= minExitsForEndToEnd) {
+    result.rows.push(row("exit round trip, end to end", "µs", (extraMs * 1000) / exits, undefined, targetExitMicroseconds));
+  } else {
+    result.notes.push(`only ${exits} exits: no end-to-end figure (the ${extraMs.toFixed(0)} ms wall-time difference is execution speed, not exits)`);
+  }
+  for (const [reason, counters] of reasonsByCount(emulated.best).slice(0, topReasons)) {
+    result.rows.push(row(`exits: ${reason}`, "count", counters.count));
+    result.rows.push(row(`round trip: ${reason}`, "µs", counters.hostNanoseconds / counters.count / 1000));
+  }
+
+  const all = reasonsByCount(emulated.best).map(([reason, counters]) => `${reason} ${counters.count} (${(counters.hostNanoseconds / counters.count / 1000).toFixed(2)} µs)`);
+  result.notes.push(`exits by reason (monitor host time per exit): ${all.join(", ")}`);
+  const spread = (runs: ModeRun[]) => {
+    const wall = spreadOf(runs.map(seconds));
+    return `best ${wall.best.toFixed(3)} s, median ${wall.median.toFixed(3)} s, worst ${wall.worst.toFixed(3)} s over ${runs.length} run(s)`;
+  };
+  result.notes.push(`none: wall ${spread(none.runs)}; OpenSBI's boot (${(none.best.firmwareInstructions / 1e6).toFixed(1)}M instructions, ${(none.best.firmwareMs / 1000).toFixed(2)} s) not counted`);
+  result.notes.push(`trap-and-emulate: wall ${spread(emulated.runs)}`);
+  result.notes.push(
+    "instructions are those the hart retired; under the monitor the trapping ones (CSR accesses, sret, sfence.vma, ecall) are emulated, not retired, and OpenSBI's SBI handlers count in mode none",
+  );
+  result.notes.push(
+    "monitor host time = host nanoseconds the exit log holds (trap dispatch to record, the hart's trap entry and resume excluded) / exits; end to end = (trap-and-emulate wall - none wall) / exits",
+  );
+  return result;
+}
+
+/** Exit counts per reason: deterministic, unlike host times. */
+function counts(run: ModeRun): Record<string, number> {
+  return Object.fromEntries(reasonsByCount(run).map(([reason, counters]) => [reason, counters.count]));
+}
+
+/** One result per guest kernel. */
+export async function hypervisorBenchmarks(options: BenchOptions): Promise<BenchResult[]> {
+  const guests = [syscallsGuest, computeSmodeGuest];
+  let runInMode: RunInMode;
+  try {
+    ({ runInMode } = await import("./mode-run"));
+  } catch (error) {
+    const detail = `vmscope's Machine could not be loaded: ${(error as Error).message.split("\n")[0]}`;
+    return guests.map((guest) => ({ name: `hypervisor: ${guest.name}`, rows: [], checks: [{ name: "the Machine ran the guest", ok: false, detail }], notes: [] }));
+  }
+  const { openSbiFwJump } = await import("./mode-run");
+  if (!hasTool(openSbiFwJump)) {
+    // Mode none needs the firmware; without it there is nothing to compare against.
+    return guests.map((guest) => ({
+      name: `hypervisor: ${guest.name}`,
+      rows: [],
+      checks: [],
+      notes: [`${openSbiFwJump} not found (Debian package opensbi): benchmark skipped`],
+    }));
+  }
+  const results: BenchResult[] = [];
+  for (const guest of guests) results.push(await guestBenchmark(guest, runInMode, options));
+  return results;
+}
