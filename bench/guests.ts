@@ -51,3 +51,9 @@ export const syscallsGuest: KernelGuest = {
 export function expectedOutput(guest: Guest): string {
   return readFileSync(guest.expectedOutputPath, "latin1");
 }
+
+/** A kernel's own output: from its banner on (undefined when it never printed it). */
+export function kernelOutput(guest: KernelGuest, console: string): string | undefined {
+  const start = console.indexOf(guest.banner);
+  return start < 0 ? undefined : console.slice(start);
+}

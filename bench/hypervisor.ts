@@ -6,7 +6,7 @@
  * (trap → monitor → resume) two ways: the monitor's own host time per exit
  * from the exit log, and end to end, the extra wall time per exit.
  */
-import { computeSmodeGuest, expectedOutput, syscallsGuest, type KernelGuest } from "./guests";
+import { expectedOutput, kernelOutput, type KernelGuest } from "./guests";
 import { spreadOf } from "./stats";
 import { row, type BenchOptions, type BenchResult } from "./types";
 import type { ModeRun } from "./mode-run";
@@ -44,7 +44,7 @@ function hostNanoseconds(run: ModeRun): number {
   return Object.values(run.exits?.byReason ?? {}).reduce((sum, counters) => sum + counters.hostNanoseconds, 0);
 }
 
-async function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options: BenchOptions): Promise<BenchResult> {
+function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options: BenchOptions): BenchResult {
   const result: BenchResult = { name: `hypervisor: ${guest.name}`, rows: [], checks: [], notes: [] };
   const expected = expectedOutput(guest);
   const repetitions = options.quick ? 1 : 3;
@@ -60,10 +60,7 @@ async function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options:
   }
   const none = summarize(byMode.none);
   const emulated = summarize(byMode["trap-and-emulate"]);
-  const kernel = (run: ModeRun) => {
-    const start = run.console.indexOf(guest.banner);
-    return start < 0 ? "(no banner)" : run.console.slice(start);
-  };
+  const kernel = (run: ModeRun) => kernelOutput(guest, run.console) ?? "(no banner)";
   const lastLine = (text: string) => JSON.stringify(text.trimEnd().split("\n").at(-1) ?? "");
 
   // Correctness first: a guest that printed something else was not measured.
@@ -143,27 +140,20 @@ function counts(run: ModeRun): Record<string, number> {
   return Object.fromEntries(reasonsByCount(run).map(([reason, counters]) => [reason, counters.count]));
 }
 
-/** One result per guest kernel. */
-export async function hypervisorBenchmarks(options: BenchOptions): Promise<BenchResult[]> {
-  const guests = [syscallsGuest, computeSmodeGuest];
-  let runInMode: RunInMode;
-  try {
-    ({ runInMode } = await import("./mode-run"));
-  } catch (error) {
-    const detail = `vmscope's Machine could not be loaded: ${(error as Error).message.split("\n")[0]}`;
-    return guests.map((guest) => ({ name: `hypervisor: ${guest.name}`, rows: [], checks: [{ name: "the Machine ran the guest", ok: false, detail }], notes: [] }));
-  }
-  const { openSbiFwJump } = await import("./mode-run");
-  if (!hasTool(openSbiFwJump)) {
+/** The benchmark for one guest kernel (bench/run.ts registers one per guest). */
+export function hypervisorBenchmark(guest: KernelGuest): (options: BenchOptions) => Promise<BenchResult> {
+  return async (options) => {
+    const name = `hypervisor: ${guest.name}`;
+    let runInMode: RunInMode;
+    let openSbiFwJump: string;
+    try {
+      ({ runInMode, openSbiFwJump } = await import("./mode-run"));
+    } catch (error) {
+      const detail = `vmscope's Machine could not be loaded: ${(error as Error).message.split("\n")[0]}`;
+      return { name, rows: [], checks: [{ name: "the Machine ran the guest", ok: false, detail }], notes: [] };
+    }
     // Mode none needs the firmware; without it there is nothing to compare against.
-    return guests.map((guest) => ({
-      name: `hypervisor: ${guest.name}`,
-      rows: [],
-      checks: [],
-      notes: [`${openSbiFwJump} not found (Debian package opensbi): benchmark skipped`],
-    }));
-  }
-  const results: BenchResult[] = [];
-  for (const guest of guests) results.push(await guestBenchmark(guest, runInMode, options));
-  return results;
+    if (!hasTool(openSbiFwJump)) return { name, rows: [], checks: [], notes: [`${openSbiFwJump} not found (Debian package opensbi): benchmark skipped`] };
+    return guestBenchmark(guest, runInMode, options);
+  };
 }

@@ -88,9 +88,3 @@ export function runInMode(guest: KernelGuest, mode: VirtualizationMode, maxInstr
     exits: machine.monitor?.exits.statistics(),
   };
 }
-
-/** The kernel's own output: from its banner on (undefined when it never printed it). */
-export function kernelOutput(guest: KernelGuest, console: string): string | undefined {
-  const start = console.indexOf(guest.banner);
-  return start < 0 ? undefined : console.slice(start);
-}

@@ -6,11 +6,17 @@
  */
 import { arch, cpus, platform } from "node:os";
 import { computeBenchmark } from "./compute";
+import { computeSmodeGuest, syscallsGuest } from "./guests";
+import { hypervisorBenchmark } from "./hypervisor";
 import { formatTable, type BenchReport } from "./table";
 import type { BenchOptions, BenchResult } from "./types";
 
-/** Later benchmarks (VM exits per second, view latency) are added here. */
-const benchmarks: Array<(options: BenchOptions) => Promise<BenchResult>> = [computeBenchmark];
+/** Later benchmarks (view latency) are added here. */
+const benchmarks: Array<(options: BenchOptions) => Promise<BenchResult>> = [
+  computeBenchmark,
+  hypervisorBenchmark(syscallsGuest),
+  hypervisorBenchmark(computeSmodeGuest),
+];
 
 async function main(argv: string[]): Promise<number> {
   const known = new Set(["--json", "--quick"]);

@@ -373,9 +373,18 @@ export class Hart {
     return row ? BigInt.asUintN(64, row.read(this)) : undefined;
   }
 
-  /** For handlers: raise an exception. */
-  static trap(cause: number, tval: bigint): never {
-    throw new Trap(cause, tval);
+  /**
+   * For handlers of instructions that trap without touching memory
+   * (illegal CSR accesses, ECALL, EBREAK …): takes the trap at once instead
+   * of throwing, which costs V8 far more than the trap itself — and a
+   * monitor's exits are exactly these traps. Returns true: the pc is
+   * written. The instruction does not retire; the caller's count is undone.
+   */
+  raise(cause: number, tval: bigint): true {
+    this.instret--;
+    this.otherCycles++;
+    this.takeTrap(cause, false, tval);
+    return true;
   }
 
   /** Decodes the instruction at a physical location without caching (debugger, slow fetch). */

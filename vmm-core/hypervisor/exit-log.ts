@@ -69,11 +69,14 @@ export class ExitLog {
 
   /**
    * Stores an exit, numbering it, counts it in the statistics and tells the
-   * listeners. The returned record is frozen: the ring, the listeners and
-   * the caller share it.
+   * listeners. The log takes the object it is given (it gains its
+   * `sequence`) and shares it with the ring and the listeners: callers hand
+   * it over and do not change it afterwards. No copy, no freeze: this is on
+   * every exit's path.
    */
   record(partial: Omit<ExitRecord, "sequence">): ExitRecord {
-    const record: ExitRecord = Object.freeze({ ...partial, sequence: this.nextSequence });
+    const record = partial as ExitRecord;
+    record.sequence = this.nextSequence;
     this.ring[this.nextSequence % this.capacity] = record;
     this.nextSequence++;
     const reason = this.reasonCounters(record.reason);

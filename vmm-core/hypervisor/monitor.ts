@@ -39,6 +39,9 @@ export interface MonitorBoard {
   consoleRead(max: number): Uint8Array;
 }
 
+/** Instructions whose disassembly names an address computed from the pc. */
+const pcRelative = new Set(["jal", "jalr", "beq", "bne", "blt", "bge", "bltu", "bgeu", "auipc"]);
+
 const pageFaultAccess: Record<number, Access> = {
   [Exception.instructionPageFault]: Access.Fetch,
   [Exception.loadPageFault]: Access.Read,
@@ -147,16 +150,21 @@ export class Monitor implements TrapInterceptor {
     };
   }
 
-  /** Exits repeat at the same few instructions (a driver's polling loop): their text is cached. */
-  private readonly disassemblies = new Map<string, string>();
+  /**
+   * Exits repeat at the same few instructions (a driver's polling loop), and
+   * the instructions that exit (CSR accesses, SRET, WFI, SFENCE.VMA, ECALL,
+   * loads and stores) disassemble the same at any pc: their text is cached
+   * by instruction word.
+   */
+  private readonly disassemblies = new Map<number, string>();
 
   disassembly(instruction: Decoded, pc: bigint): string {
-    const key = `${pc}:${instruction.raw}`;
-    let text = this.disassemblies.get(key);
+    let text = this.disassemblies.get(instruction.raw);
     if (text === undefined) {
-      if (this.disassemblies.size >= 4096) this.disassemblies.clear();
       text = disassemble(instruction, pc);
-      this.disassemblies.set(key, text);
+      if (pcRelative.has(instruction.name)) return text;
+      if (this.disassemblies.size >= 4096) this.disassemblies.clear();
+      this.disassemblies.set(instruction.raw, text);
     }
     return text;
   }

@@ -6,7 +6,7 @@
 import { Decoded, type Format, type Handler } from "./decoded";
 import { encodings, type Encoding } from "./encoding-table";
 import { compressedEncodings, type CompressedEncoding } from "./compressed-table";
-import { illegalInstruction } from "../hart/trap";
+import { Exception } from "../hart/trap";
 import { rv64iHandlers } from "./rv64i";
 import { rv64mHandlers } from "./rv64m";
 import { rv64aHandlers } from "./rv64a";
@@ -59,9 +59,7 @@ function immediateOf(raw: number, format: Format): number {
   }
 }
 
-const illegalHandler: Handler = (_hart, instruction) => {
-  throw illegalInstruction(instruction.raw);
-};
+const illegalHandler: Handler = (hart, instruction) => hart.raise(Exception.illegalInstruction, BigInt(instruction.raw >>> 0));
 
 function illegal(raw: number, length: 2 | 4): Decoded {
   return new Decoded("illegal", illegalHandler, raw, length, 0, 0, 0, 0, 0n, 0, undefined);

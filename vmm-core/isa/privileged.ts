@@ -2,11 +2,11 @@
 import type { Handler } from "./decoded";
 import { PC } from "../hart/hart";
 import { mstatusBits } from "../hart/csr-state";
-import { illegalInstruction } from "../hart/trap";
+import { Exception } from "../hart/trap";
 
 export const privilegedHandlers: Record<string, Handler> = {
   mret: (h, d) => {
-    if (h.priv < 3) throw illegalInstruction(d.raw);
+    if (h.priv < 3) return h.raise(Exception.illegalInstruction, BigInt(d.raw >>> 0));
     let status = h.csr.mstatus;
     const previous = (status & mstatusBits.MPP) >>> 11;
     status = (status & ~mstatusBits.MIE) | ((status & mstatusBits.MPIE) !== 0 ? mstatusBits.MIE : 0);
@@ -19,7 +19,7 @@ export const privilegedHandlers: Record<string, Handler> = {
     return true;
   },
   sret: (h, d) => {
-    if (h.priv < 1 || (h.priv === 1 && (h.csr.mstatus & mstatusBits.TSR) !== 0)) throw illegalInstruction(d.raw);
+    if (h.priv < 1 || (h.priv === 1 && (h.csr.mstatus & mstatusBits.TSR) !== 0)) return h.raise(Exception.illegalInstruction, BigInt(d.raw >>> 0));
     let status = h.csr.mstatus;
     const previous = (status & mstatusBits.SPP) !== 0 ? 1 : 0;
     status = (status & ~mstatusBits.SIE) | ((status & mstatusBits.SPIE) !== 0 ? mstatusBits.SIE : 0);
@@ -32,12 +32,12 @@ export const privilegedHandlers: Record<string, Handler> = {
     return true;
   },
   wfi: (h, d) => {
-    if (h.priv === 0 || (h.priv === 1 && (h.csr.mstatus & mstatusBits.TW) !== 0)) throw illegalInstruction(d.raw);
+    if (h.priv === 0 || (h.priv === 1 && (h.csr.mstatus & mstatusBits.TW) !== 0)) return h.raise(Exception.illegalInstruction, BigInt(d.raw >>> 0));
     // WFI resumes when any enabled interrupt is pending, whatever the global enable bits say.
     if ((h.csr.mip & h.csr.mie) === 0) h.waiting = true;
   },
   "sfence.vma": (h, d) => {
-    if (h.priv === 0 || (h.priv === 1 && (h.csr.mstatus & mstatusBits.TVM) !== 0)) throw illegalInstruction(d.raw);
+    if (h.priv === 0 || (h.priv === 1 && (h.csr.mstatus & mstatusBits.TVM) !== 0)) return h.raise(Exception.illegalInstruction, BigInt(d.raw >>> 0));
     // Dropping every cached translation is a superset of what rs1/rs2 select, which is always correct.
     h.tlb.flush();
   },

@@ -5,7 +5,7 @@
  */
 import type { Handler } from "./decoded";
 import { PC, type Hart } from "../hart/hart";
-import { Exception, Trap } from "../hart/trap";
+import { Exception } from "../hart/trap";
 
 const s64 = (value: bigint): bigint => BigInt.asIntN(64, value);
 const u64 = (value: bigint): bigint => BigInt.asUintN(64, value);
@@ -178,10 +178,7 @@ export const rv64iHandlers: Record<string, Handler> = {
   fence: () => {},
   // Stores to cached code are detected exactly, so FENCE.I has nothing left to do.
   "fence.i": () => {},
-  ecall: (h) => {
-    throw new Trap(h.priv === 0 ? Exception.environmentCallFromU : h.priv === 1 ? Exception.environmentCallFromS : Exception.environmentCallFromM, 0n);
-  },
-  ebreak: () => {
-    throw new Trap(Exception.breakpoint, 0n);
-  },
+  ecall: (h) =>
+    h.raise(h.priv === 0 ? Exception.environmentCallFromU : h.priv === 1 ? Exception.environmentCallFromS : Exception.environmentCallFromM, 0n),
+  ebreak: (h) => h.raise(Exception.breakpoint, 0n),
 };

@@ -67,7 +67,7 @@ extern struct jump user_return;
 
 /* --- the steps, in the order main runs them --- */
 void step_csrs(void);
-void step_user_mode(void);
+
 void step_paging(void);
 void step_timer(void);
 void step_ipi(void);
