@@ -11,6 +11,17 @@ export const loadStoreEntries = 256;
 export const fetchEntries = 64;
 
 export class TlbSet {
+  constructor(
+    /** The context: satp, privilege, and mstatus's MPRV/MPP/SUM/MXR bits. */
+    readonly satp: bigint,
+    readonly priv: number,
+    readonly status: number,
+  ) {}
+
+  matches(satp: bigint, priv: number, status: number): boolean {
+    return this.priv === priv && this.status === status && this.satp === satp;
+  }
+
   readonly readTagLow = new Int32Array(loadStoreEntries);
   readonly readTagHigh = new Int32Array(loadStoreEntries);
   readonly readGeneration = new Uint32Array(loadStoreEntries);

@@ -42,8 +42,8 @@ export class Tlb {
   /** Entries are valid only when their generation equals this; flushing bumps it for every set at once. */
   private generation = 1;
   /** One set of entries per translation context, most recently used last. */
-  private readonly sets = new Map<string, TlbSet>();
-  private contextKey = "";
+  private readonly sets: TlbSet[] = [];
+  private current: TlbSet | undefined;
   // The current set's arrays, copied into fields so the hit paths read them directly.
   private readTagLow!: Int32Array;
   private readTagHigh!: Int32Array;
@@ -93,17 +93,28 @@ export class Tlb {
   contextChanged(): void {
     const hart = this.hart;
     const status = hart.csr.mstatus & (mstatusBits.MPRV | mstatusBits.MPP | mstatusBits.SUM | mstatusBits.MXR);
-    const key = `${hart.csr.satp}:${hart.priv}:${status}`;
-    if (key === this.contextKey) return;
-    this.contextKey = key;
-    let set = this.sets.get(key);
-    if (set) {
-      this.sets.delete(key);
-    } else {
-      set = new TlbSet();
-      if (this.sets.size >= maximumSets) this.sets.delete(this.sets.keys().next().value!);
+    const satp = hart.csr.satp;
+    const priv = hart.priv;
+    const current = this.current;
+    if (current !== undefined && current.matches(satp, priv, status)) return;
+    // A handful of sets: a linear search with no key to build is the cheapest lookup.
+    let found = -1;
+    for (let i = 0; i < this.sets.length; i++) {
+      if (this.sets[i].matches(satp, priv, status)) {
+        found = i;
+        break;
+      }
     }
-    this.sets.set(key, set);
+    let set: TlbSet;
+    if (found >= 0) {
+      set = this.sets[found];
+      this.sets.splice(found, 1);
+    } else {
+      set = new TlbSet(satp, priv, status);
+      if (this.sets.length >= maximumSets) this.sets.shift();
+    }
+    this.sets.push(set);
+    this.current = set;
     this.readTagLow = set.readTagLow;
     this.readTagHigh = set.readTagHigh;
     this.readGeneration = set.readGeneration;
@@ -392,12 +403,12 @@ export class Tlb {
   /** RAM page `page` was written by something else than a cached store: drop its decoded code. */
   invalidateCode(page: number): void {
     if (!this.code.delete(page)) return;
-    for (const set of this.sets.values()) set.forgetCodePage(page);
+    for (const set of this.sets) set.forgetCodePage(page);
   }
 
   /** Stores to a page with decoded code (on any hart) must take the slow path, which drops that code. */
   forgetWritablePage(page: number): void {
-    for (const set of this.sets.values()) set.forgetWritablePage(page);
+    for (const set of this.sets) set.forgetWritablePage(page);
   }
 }
 

@@ -186,8 +186,21 @@ export class Monitor implements TrapInterceptor {
     }
   }
 
+  /** Decoded trapping instructions by word: the same few trap over and over. */
+  private readonly decodedTraps = new Map<number, Decoded>();
+
+  private decodeTrapping(bits: number): Decoded {
+    let instruction = this.decodedTraps.get(bits);
+    if (!instruction) {
+      instruction = (bits & 3) === 3 ? decode32(bits) : decode16(bits);
+      if (this.decodedTraps.size >= 4096) this.decodedTraps.clear();
+      this.decodedTraps.set(bits, instruction);
+    }
+    return instruction;
+  }
+
   private illegalInstruction(hart: Hart, vcpu: VirtualCpu, bits: number): Omit<ExitRecord, "sequence"> {
-    const instruction = (bits & 3) === 3 ? decode32(bits) : decode16(bits);
+    const instruction = this.decodeTrapping(bits);
     const emulation: Emulation | undefined = vcpu.priv === 1 ? emulatePrivileged(this, hart, vcpu, instruction) : undefined;
     if (!emulation) {
       const record = this.base(hart, vcpu, "illegal-instruction-injected", instruction.name, "", 1, instruction);
@@ -267,7 +280,8 @@ export class Monitor implements TrapInterceptor {
   /** Points the hart at the shadow root for the vCPU's current context and sets what U-mode may read. */
   applyContext(hart: Hart, vcpu: VirtualCpu): void {
     const root = this.shadow.rootFor(this.context(vcpu));
-    hart.switchTranslation((8n << 60n) | (root >> 12n));
+    const satp = (8n << 60n) | (root >> 12n);
+    if (hart.csr.satp !== satp) hart.switchTranslation(satp);
     // Counters the guest kernel may read without exiting; guest user code gets what its kernel allows.
     hart.csr.scounteren = vcpu.priv === 1 ? 0b111 : vcpu.csr.scounteren & 0b111;
   }

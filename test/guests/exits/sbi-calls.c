@@ -30,8 +30,9 @@ static void base(void)
 		show_sbiret("", probes[i].name, sbi_call(SBI_EXT_BASE, 3, probes[i].eid, 0, 0, 0, 0));
 	show_sbiret("impl: ", "BASE.probe_extension(DBCN)", sbi_call(SBI_EXT_BASE, 3, SBI_EXT_DBCN, 0, 0, 0, 0));
 	show_sbiret("", "BASE.get_mvendorid", call0(SBI_EXT_BASE, 4));
-	show_sbiret("impl: ", "BASE.get_marchid", call0(SBI_EXT_BASE, 5));
-	show_sbiret("impl: ", "BASE.get_mimpid", call0(SBI_EXT_BASE, 6));
+	/* The machine's own identity: QEMU reports its version, vmscope 0 (docs/machine.md). */
+	show_sbiret("impl: machine: ", "BASE.get_marchid", call0(SBI_EXT_BASE, 5));
+	show_sbiret("impl: machine: ", "BASE.get_mimpid", call0(SBI_EXT_BASE, 6));
 	show_sbiret("", "BASE function 99", call0(SBI_EXT_BASE, 99));
 }
 
@@ -56,7 +57,8 @@ static void hsm(void)
 	show_sbiret("impl: ", "HSM.hart_suspend(retentive)", sbi_call(SBI_EXT_HSM, 3, 0, 0, 0, 0, 0));
 	sbi_set_timer(~0UL);
 	csr_write(sie, 0);
-	show_sbiret("impl: ", "HSM.hart_suspend(0x80000000)", sbi_call(SBI_EXT_HSM, 3, 0x80000000UL, 0x80200000UL, 0, 0, 0));
+	/* Type 1 is reserved (a non-retentive suspend would need a wake-up and resume elsewhere). */
+	show_sbiret("impl: ", "HSM.hart_suspend(type 1)", sbi_call(SBI_EXT_HSM, 3, 1, 0, 0, 0, 0));
 }
 
 static char console_text[] = "impl: DBCN.console_write wrote this line\n";

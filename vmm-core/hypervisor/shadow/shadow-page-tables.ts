@@ -123,8 +123,19 @@ export class ShadowPageTables {
 
   /** Host-physical address of the shadow root for this context (created empty if needed). */
   rootFor(context: ShadowContext): bigint {
-    return this.ensureRoot(context).frame;
+    // The monitor asks on every return to the guest, mostly for the context it asked for last.
+    const last = this.lastContext;
+    if (last !== undefined && this.lastRoot !== undefined && last.satp === context.satp && last.privilege === context.privilege && last.sum === context.sum && last.mxr === context.mxr) {
+      return this.lastRoot.frame;
+    }
+    const root = this.ensureRoot(context);
+    this.lastContext = { satp: context.satp, privilege: context.privilege, sum: context.sum, mxr: context.mxr };
+    this.lastRoot = root;
+    return root.frame;
   }
+
+  private lastContext: ShadowContext | undefined;
+  private lastRoot: ShadowRoot | undefined;
 
   /** The root for this context if one exists, without creating it or touching the LRU order. */
   peekRoot(context: ShadowContext): bigint | undefined {
@@ -320,6 +331,7 @@ export class ShadowPageTables {
   private evictOldest(): void {
     const oldest = this.roots.values().next().value;
     if (!oldest) return;
+    if (oldest === this.lastRoot) this.lastRoot = undefined;
     this.roots.delete(oldest.key);
     oldest.release(this.pool);
     this.counters.rootsEvicted++;
@@ -336,6 +348,7 @@ export class ShadowPageTables {
     for (const root of [...this.roots.values()]) {
       if (this.pool.available >= framesPerFill) break;
       if (root === keep) continue;
+      if (root === this.lastRoot) this.lastRoot = undefined;
       this.roots.delete(root.key);
       root.release(this.pool);
       this.counters.rootsEvicted++;
