@@ -9,13 +9,19 @@ import {
   hpmCounters, mstatusHigh, mstatusWritable, misaValue, medelegWritable, midelegWritable, mieWritable,
   menvcfgBits, pmpEntries, pmpAddressMask, sstatusHigh, sstatusReadable, sstatusWritable, supervisorInterrupts, mstatusBits,
 } from "./csr-state";
-import { mip } from "./trap";
+import { Exception, mip } from "./trap";
+import { hypervisorCsrRows, virtualSubstitutes } from "./csr-table-hypervisor";
+import { hypervisorExceptions, mstatusGVA, mstatusMPV, virtualSupervisorInterrupts, guestExternalInterrupt, hstatusBits } from "./hypervisor-csrs";
 
 export interface CsrDefinition {
   address: number;
   name: string;
-  /** Extra rule beyond the address's privilege bits; returns false for an illegal-instruction trap. */
-  predicate?: (hart: Hart, write: boolean) => boolean;
+  /**
+   * Extra rule beyond the address's privilege bits: true to allow, false
+   * for an illegal-instruction trap, or the cause to raise (a virtual
+   * instruction exception, 22, for what V=1 forbids).
+   */
+  predicate?: (hart: Hart, write: boolean) => boolean | number;
   read(hart: Hart): bigint;
   /** Absent for read-only CSRs; writes apply WARL legalization. */
   write?(hart: Hart, value: bigint): void;
@@ -23,11 +29,20 @@ export interface CsrDefinition {
 
 const u = (value: bigint): number => Number(BigInt.asUintN(32, value));
 
-/** Counter access from S/U needs the mcounteren (and from U the scounteren) bit of that counter. */
-function counterEnabled(index: number): (hart: Hart) => boolean {
+/**
+ * Counter access from S/U needs the mcounteren (and from U the scounteren)
+ * bit of that counter; with V=1 also hcounteren, whose refusal is a virtual
+ * instruction exception.
+ */
+function counterEnabled(index: number): (hart: Hart) => boolean | number {
   return (hart) => {
     const bit = 1 << index;
     if (hart.priv < 3 && (hart.csr.mcounteren & bit) === 0) return false;
+    if (hart.virt) {
+      if ((hart.h.hcounteren & bit) === 0) return Exception.virtualInstruction;
+      if (hart.priv === 0 && (hart.csr.scounteren & bit) === 0) return Exception.virtualInstruction;
+      return true;
+    }
     if (hart.priv < 1 && (hart.csr.scounteren & bit) === 0) return false;
     return true;
   };
@@ -40,7 +55,7 @@ const define = (row: CsrDefinition): void => {
 
 // Unprivileged counters (read-only shadows of the machine counters).
 define({ address: 0xc00, name: "cycle", predicate: counterEnabled(0), read: (h) => h.mcycle() });
-define({ address: 0xc01, name: "time", predicate: counterEnabled(1), read: (h) => h.clock.mtime() });
+define({ address: 0xc01, name: "time", predicate: counterEnabled(1), read: (h) => (h.virt ? BigInt.asUintN(64, h.clock.mtime() + h.h.htimedelta) : h.clock.mtime()) });
 define({ address: 0xc02, name: "instret", predicate: counterEnabled(2), read: (h) => h.minstret() });
 // Counters beyond the implemented ones are illegal instructions, as in QEMU 7.2 (firmware probes take the same path).
 for (let i = 3; i < 3 + hpmCounters; i++) {
@@ -99,13 +114,35 @@ define({ address: 0xf15, name: "mconfigptr", read: () => 0n });
 define({
   address: 0x300,
   name: "mstatus",
-  read: (h) => BigInt(h.csr.mstatus) | mstatusHigh,
-  write: (h, v) => h.setMstatus((h.csr.mstatus & ~mstatusWritable) | legalMpp(u(v) & mstatusWritable, h.csr.mstatus)),
+  read: (h) => BigInt(h.csr.mstatus) | mstatusHigh | (h.h.mpv ? mstatusMPV : 0n) | (h.h.mgva ? mstatusGVA : 0n),
+  write: (h, v) => {
+    if (h.hypervisorExtension) {
+      h.h.mpv = (v & mstatusMPV) !== 0n;
+      h.h.mgva = (v & mstatusGVA) !== 0n;
+    }
+    h.setMstatus((h.csr.mstatus & ~mstatusWritable) | legalMpp(u(v) & mstatusWritable, h.csr.mstatus));
+  },
 });
-define({ address: 0x301, name: "misa", read: () => misaValue, write: () => {} });
-define({ address: 0x302, name: "medeleg", read: (h) => BigInt(h.csr.medeleg), write: (h, v) => (h.csr.medeleg = u(v) & medelegWritable) });
-define({ address: 0x303, name: "mideleg", read: (h) => BigInt(h.csr.mideleg), write: (h, v) => h.setMideleg(u(v) & midelegWritable) });
-define({ address: 0x304, name: "mie", read: (h) => BigInt(h.csr.mie), write: (h, v) => h.setMie(u(v) & mieWritable) });
+define({ address: 0x301, name: "misa", read: (h) => misaValue | (h.hypervisorExtension ? 1n << 7n : 0n), write: () => {} });
+define({
+  address: 0x302,
+  name: "medeleg",
+  read: (h) => BigInt(h.csr.medeleg),
+  write: (h, v) => (h.csr.medeleg = u(v) & (medelegWritable | (h.hypervisorExtension ? hypervisorExceptions : 0))),
+});
+// With the H extension the VS-level interrupts and SGEIP are always delegated to HS (read-only one).
+define({
+  address: 0x303,
+  name: "mideleg",
+  read: (h) => BigInt(h.csr.mideleg | (h.hypervisorExtension ? virtualSupervisorInterrupts | guestExternalInterrupt : 0)),
+  write: (h, v) => h.setMideleg(u(v) & midelegWritable),
+});
+define({
+  address: 0x304,
+  name: "mie",
+  read: (h) => BigInt(h.csr.mie),
+  write: (h, v) => h.setMie(u(v) & (mieWritable | (h.hypervisorExtension ? virtualSupervisorInterrupts | guestExternalInterrupt : 0))),
+});
 define({ address: 0x305, name: "mtvec", read: (h) => h.csr.mtvec, write: (h, v) => (h.csr.mtvec = legalTvec(v)) });
 define({ address: 0x306, name: "mcounteren", read: (h) => BigInt(h.csr.mcounteren), write: (h, v) => (h.csr.mcounteren = u(v)) });
 define({
@@ -140,8 +177,12 @@ define({ address: 0x343, name: "mtval", read: (h) => h.csr.mtval, write: (h, v) 
 define({
   address: 0x344,
   name: "mip",
-  read: (h) => BigInt(h.csr.mip),
-  write: (h, v) => h.setMipSoftware((h.csr.mipSoftware & ~h.mipSoftwareWritable()) | (u(v) & h.mipSoftwareWritable())),
+  read: (h) => BigInt(h.pendingBits()),
+  write: (h, v) => {
+    h.setMipSoftware((h.csr.mipSoftware & ~h.mipSoftwareWritable()) | (u(v) & h.mipSoftwareWritable()));
+    // mip.VSSIP is an alias of hvip.VSSIP.
+    if (h.hypervisorExtension) h.setHvip((h.h.hvip & ~mip.VSSIP) | (u(v) & mip.VSSIP));
+  },
 });
 
 // Physical memory protection: stored and read back (legalized as QEMU does), not enforced. Only the
@@ -200,6 +241,10 @@ function legalMpp(value: number, old: number): number {
   return value;
 }
 
+for (const row of hypervisorCsrRows) define(row);
+/** CSRs that exist only on a hart with the H extension. */
+const hypervisorAddresses = new Set(hypervisorCsrRows.map((row) => row.address));
+
 export const csrTable: readonly CsrDefinition[] = table;
 export const csrByAddress: readonly (CsrDefinition | undefined)[] = (() => {
   const byAddress: (CsrDefinition | undefined)[] = new Array(4096).fill(undefined);
@@ -214,13 +259,28 @@ export function csrName(address: number): string {
 /**
  * The shared checks of riscv_csrrw_check, in order: the CSR exists, a write
  * does not target a read-only CSR (bits 11:10 = 3), the privilege level is
- * high enough (bits 9:8), and the CSR's own predicate holds.
+ * high enough (bits 9:8; HS-level CSRs need HS), and the CSR's own predicate
+ * holds. With V=1 the S CSRs mean their VS counterparts, and what only HS
+ * may touch raises a virtual instruction exception. Returns the row, or the
+ * exception cause.
  */
-export function checkCsrAccess(hart: Hart, address: number, write: boolean): CsrDefinition | undefined {
-  const row = csrByAddress[address];
-  if (!row) return undefined;
-  if (write && (address >>> 10) === 3) return undefined;
-  if (hart.priv < ((address >>> 8) & 3)) return undefined;
-  if (row.predicate && !row.predicate(hart, write)) return undefined;
+export function checkCsrAccess(hart: Hart, address: number, write: boolean): CsrDefinition | number {
+  let row = csrByAddress[address];
+  if (!row || (!hart.hypervisorExtension && hypervisorAddresses.has(address))) return Exception.illegalInstruction;
+  if (write && (address >>> 10) === 3) return Exception.illegalInstruction;
+  const level = (address >>> 8) & 3;
+  if (hart.virt) {
+    if (level === 3) return Exception.illegalInstruction;
+    if (level === 2 || (level === 1 && hart.priv === 0)) return Exception.virtualInstruction;
+    const substitute = virtualSubstitutes.get(address);
+    if (substitute !== undefined) row = csrByAddress[substitute]!;
+    if (address === 0x180 && (hart.h.hstatus & hstatusBits.VTVM) !== 0n) return Exception.virtualInstruction;
+  } else if (hart.priv < (level === 2 ? 1 : level)) {
+    return Exception.illegalInstruction;
+  }
+  if (row.predicate) {
+    const allowed = row.predicate(hart, write);
+    if (allowed !== true) return allowed === false ? Exception.illegalInstruction : allowed;
+  }
   return row;
 }

@@ -8,6 +8,7 @@ import type { GuestClock } from "../bus/device";
 import { Decoded } from "../isa/decoded";
 import { decode16, decode32 } from "../isa/decoder";
 import { CsrState, mstatusBits, menvcfgBits, mipWritable } from "./csr-state";
+import { HypervisorCsrs, hstatusBits } from "./hypervisor-csrs";
 import { Exception, Trap, interruptPriority, mip } from "./trap";
 import { Access } from "./mmu";
 import { Tlb } from "./tlb";
@@ -37,6 +38,12 @@ export class Hart {
   /** The general registers x0..x31. */
   readonly x = this.r.subarray(0, 32);
   readonly csr = new CsrState();
+  /** The H extension's CSRs (all zero and unused without the extension). */
+  readonly h = new HypervisorCsrs();
+  /** Whether this hart has the hypervisor (H) extension (misa.H). */
+  hypervisorExtension = false;
+  /** Virtualization mode V: with priv S this is VS-mode, with priv U VU-mode. */
+  virt = false;
   priv: number = Privilege.Machine;
   /** Instructions retired since reset. */
   instret = 0;
@@ -78,6 +85,8 @@ export class Hart {
     // Interrupt lines driven by devices are not hart state: they survive a hart reset.
     const lines = this.csr.mipHardware;
     Object.assign(this.csr, new CsrState());
+    Object.assign(this.h, new HypervisorCsrs());
+    this.virt = false;
     this.csr.mipHardware = lines;
     this.waiting = false;
     this.reservationAddress = -1n;
@@ -120,7 +129,7 @@ export class Hart {
         if (!(error instanceof Trap)) throw error;
         this.r[0] = 0n;
         this.otherCycles++;
-        this.takeTrap(error.cause, false, error.tval);
+        this.takeTrap(error.cause, false, error.tval, error.tval2, error.guestVirtualAddress);
       }
     }
     return this.cycles - start;
@@ -196,57 +205,117 @@ export class Hart {
     return this.priv;
   }
 
+  /** Whether loads and stores are translated as V=1: in VS/VU, or M-mode with MPRV and MPV. */
+  dataVirtualized(): boolean {
+    if (this.priv === Privilege.Machine) return (this.csr.mstatus & mstatusBits.MPRV) !== 0 && this.h.mpv && ((this.csr.mstatus & mstatusBits.MPP) >>> 11) !== 3;
+    return this.virt;
+  }
+
+  /** mip as software reads it: device lines, software bits, and with H the VS bits from hvip and vstimecmp. */
+  pendingBits(): number {
+    return this.csr.mipSoftware | this.csr.mipHardware | (this.hypervisorExtension ? this.h.hvip : 0);
+  }
+
   // ---- traps ---------------------------------------------------------
 
-  /** Trap entry with delegation (privileged spec 3.1.8 / 4.1.1). */
-  takeTrap(cause: number, interrupt: boolean, tval: bigint): void {
+  /**
+   * Trap entry with delegation (privileged spec 3.1.8, 4.1.1 and, with the
+   * H extension, 8.6.4): to M, to HS through medeleg/mideleg, and on to VS
+   * through hedeleg/hideleg when the trap comes from V=1.
+   */
+  takeTrap(cause: number, interrupt: boolean, tval: bigint, tval2 = 0n, guestVirtualAddress = false): void {
     const from = this.priv;
+    const virt = this.virt;
     const pc = this.pc;
-    const delegated = from <= Privilege.Supervisor && ((interrupt ? this.csr.mideleg : this.csr.medeleg) >>> cause) & 1;
-    const causeValue = interrupt ? (1n << 63n) | BigInt(cause) : BigInt(cause);
-    this.traps.record(cause, interrupt, pc, tval, from, delegated ? Privilege.Supervisor : Privilege.Machine);
+    const machineDelegation = interrupt ? this.delegatedInterrupts() : this.csr.medeleg;
+    const toSupervisor = from <= Privilege.Supervisor && ((machineDelegation >>> cause) & 1) === 1;
+    const toVirtualSupervisor = toSupervisor && virt && (((interrupt ? this.h.hideleg : this.h.hedeleg) >>> cause) & 1) === 1;
+    this.traps.record(cause, interrupt, pc, tval, from, toSupervisor ? Privilege.Supervisor : Privilege.Machine);
     this.waiting = false;
-    if (!delegated && this.monitor !== undefined) {
+    if (!toSupervisor && this.monitor !== undefined) {
       // The monitor owns M-mode: the trap is handled in TypeScript, the hart's state is left as it was.
       this.monitor.trap(this, cause, interrupt, tval);
       return;
     }
+    if (toVirtualSupervisor) {
+      // VS-level interrupts reach VS-mode as the S-level ones (VSSI 2 → 1, VSTI 6 → 5, VSEI 10 → 9).
+      const vsCause = interrupt ? cause - 1 : cause;
+      const h = this.h;
+      h.vsepc = pc;
+      h.vscause = interrupt ? (1n << 63n) | BigInt(vsCause) : BigInt(vsCause);
+      h.vstval = tval;
+      let status = h.vsstatus;
+      status = (status & ~mstatusBits.SPIE) | ((status & mstatusBits.SIE) !== 0 ? mstatusBits.SPIE : 0);
+      status &= ~mstatusBits.SIE;
+      status = (status & ~mstatusBits.SPP) | (from === Privilege.Supervisor ? mstatusBits.SPP : 0);
+      h.vsstatus = status;
+      this.setPrivilege(Privilege.Supervisor);
+      const base = h.vstvec & ~3n;
+      this.pc = interrupt && (h.vstvec & 3n) === 1n ? base + 4n * BigInt(vsCause) : base;
+      return;
+    }
+    const causeValue = interrupt ? (1n << 63n) | BigInt(cause) : BigInt(cause);
     let status = this.csr.mstatus;
     let vector: bigint;
-    if (delegated) {
+    if (toSupervisor) {
       this.csr.sepc = pc;
       this.csr.scause = causeValue;
       this.csr.stval = tval;
+      if (this.hypervisorExtension) {
+        let hstatus = this.h.hstatus & ~(hstatusBits.SPV | hstatusBits.GVA);
+        if (virt) hstatus = (hstatus | hstatusBits.SPV) & ~hstatusBits.SPVP | (from === Privilege.Supervisor ? hstatusBits.SPVP : 0n);
+        if (guestVirtualAddress) hstatus |= hstatusBits.GVA;
+        this.h.hstatus = hstatus;
+        this.h.htval = tval2;
+        this.h.htinst = 0n;
+      }
       status = (status & ~mstatusBits.SPIE) | ((status & mstatusBits.SIE) !== 0 ? mstatusBits.SPIE : 0);
       status &= ~mstatusBits.SIE;
       status = (status & ~mstatusBits.SPP) | (from === Privilege.Supervisor ? mstatusBits.SPP : 0);
       vector = this.csr.stvec;
-      this.setPrivilege(Privilege.Supervisor);
+      this.setPrivilege(Privilege.Supervisor, false);
     } else {
       this.csr.mepc = pc;
       this.csr.mcause = causeValue;
       this.csr.mtval = tval;
+      if (this.hypervisorExtension) {
+        this.h.mpv = virt;
+        this.h.mgva = guestVirtualAddress;
+        this.h.mtval2 = tval2;
+        this.h.mtinst = 0n;
+      }
       status = (status & ~mstatusBits.MPIE) | ((status & mstatusBits.MIE) !== 0 ? mstatusBits.MPIE : 0);
       status &= ~mstatusBits.MIE;
       status = (status & ~mstatusBits.MPP) | (from << 11);
       vector = this.csr.mtvec;
-      this.setPrivilege(Privilege.Machine);
+      this.setPrivilege(Privilege.Machine, false);
     }
     this.setMstatus(status);
     const base = vector & ~3n;
     this.pc = interrupt && (vector & 3n) === 1n ? base + 4n * BigInt(cause) : base;
   }
 
-  /** The highest-priority pending and enabled interrupt, or -1 (spec 3.1.9). */
+  /** mideleg as it acts: with the H extension the VS-level interrupts and SGEI always go to HS. */
+  delegatedInterrupts(): number {
+    return this.hypervisorExtension ? this.csr.mideleg | 0x1444 : this.csr.mideleg;
+  }
+
+  /** The highest-priority pending and enabled interrupt, or -1 (spec 3.1.9, 8.6.4). */
   pendingInterrupt(): number {
-    const pending = this.csr.mip & this.csr.mie;
+    const pending = this.pendingBits() & this.csr.mie;
     if (pending === 0) return -1;
     const status = this.csr.mstatus;
+    const delegated = this.delegatedInterrupts();
     const machineEnabled = this.priv < Privilege.Machine || (status & mstatusBits.MIE) !== 0;
-    const supervisorEnabled = this.priv < Privilege.Supervisor || (this.priv === Privilege.Supervisor && (status & mstatusBits.SIE) !== 0);
-    const toMachine = pending & ~this.csr.mideleg;
-    const toSupervisor = pending & this.csr.mideleg;
-    const takeable = (machineEnabled ? toMachine : 0) | (supervisorEnabled ? toSupervisor : 0);
+    // HS-level interrupts are always enabled below HS, and in VS/VU.
+    const supervisorEnabled =
+      this.priv < Privilege.Supervisor || this.virt || (this.priv === Privilege.Supervisor && (status & mstatusBits.SIE) !== 0);
+    const toMachine = pending & ~delegated;
+    const toVirtual = this.hypervisorExtension ? pending & delegated & this.h.hideleg : 0;
+    const toSupervisor = pending & delegated & ~toVirtual;
+    // VS-level interrupts are taken only while V=1, in VU-mode or with vsstatus.SIE.
+    const virtualEnabled = this.virt && (this.priv === Privilege.User || (this.h.vsstatus & mstatusBits.SIE) !== 0);
+    const takeable = (machineEnabled ? toMachine : 0) | (supervisorEnabled ? toSupervisor : 0) | (virtualEnabled ? toVirtual : 0);
     if (takeable === 0) return -1;
     for (const cause of interruptPriority) if ((takeable >>> cause) & 1) return cause;
     return -1;
@@ -255,7 +324,7 @@ export class Hart {
   /** Takes a pending interrupt if one is enabled; wakes WFI on any pending enabled bit. */
   private checkInterrupts(): boolean {
     this.interruptCheck = false;
-    if (this.waiting && (this.csr.mip & this.csr.mie) !== 0) this.waiting = false;
+    if (this.waiting && (this.pendingBits() & this.csr.mie) !== 0) this.waiting = false;
     const cause = this.pendingInterrupt();
     if (cause < 0) return false;
     this.takeTrap(cause, true, 0n);
@@ -264,11 +333,13 @@ export class Hart {
 
   // ---- state changes that need bookkeeping ----------------------------
 
-  setPrivilege(level: number): void {
-    if (level === this.priv) return;
+  /** Changes privilege and, with the H extension, the virtualization mode V (defaults to the current V). */
+  setPrivilege(level: number, virt = this.virt): void {
+    if (level === this.priv && virt === this.virt) return;
     this.instructionsByPrivilege[this.priv] += this.instret - this.privilegeSince;
     this.privilegeSince = this.instret;
     this.priv = level;
+    this.virt = virt;
     this.tlb.contextChanged();
     this.interruptCheck = true;
   }
@@ -312,6 +383,39 @@ export class Hart {
     const before = this.csr.mipHardware;
     this.csr.mipHardware = level ? before | mask : before & ~mask;
     if (this.csr.mipHardware !== before) this.interruptCheck = true;
+  }
+
+  setHvip(value: number): void {
+    this.h.hvip = value;
+    this.interruptCheck = true;
+  }
+
+  setHgatp(value: bigint): void {
+    // VMID is 14 bits; the root of an Sv39x4 table is 16 KiB aligned.
+    this.h.hgatp = value & ((0xfn << 60n) | (0x3fffn << 44n) | (((1n << 44n) - 1n) & ~3n));
+    this.tlb.flush();
+    this.tlb.contextChanged();
+  }
+
+  setVsatp(value: bigint): void {
+    this.h.vsatp = BigInt.asUintN(64, value) & ((0xfn << 60n) | (0xffffn << 44n) | ((1n << 44n) - 1n));
+    this.tlb.flush();
+    this.tlb.contextChanged();
+  }
+
+  setVsstatus(value: number): void {
+    const changed = value ^ this.h.vsstatus;
+    this.h.vsstatus = value;
+    if (changed & (mstatusBits.SUM | mstatusBits.MXR)) this.tlb.contextChanged();
+    if (changed & mstatusBits.SIE) this.interruptCheck = true;
+  }
+
+  setHenvcfg(value: bigint): void {
+    this.h.henvcfg = value;
+  }
+
+  setVstimecmp(value: bigint): void {
+    this.h.vstimecmp = BigInt.asUintN(64, value);
   }
 
   setSatp(value: bigint): void {

@@ -51,6 +51,11 @@ export interface WalkContext {
   updateAccessedDirty: boolean;
   /** Record every step (views, the shadow's bookkeeping); the hart's own walks only count them. */
   recordSteps?: boolean;
+  /**
+   * The H extension's G-stage (Sv39x4): guest-physical addresses of 41 bits,
+   * a 16 KiB root indexed by 11 bits; every leaf must be a user page.
+   */
+  guestStage?: boolean;
 }
 
 /** Shared by walks that do not record their steps: stays empty. */
@@ -69,10 +74,12 @@ export function walkSv39(va: bigint, access: Access, context: WalkContext, memor
   const steps = context.recordSteps === false ? noSteps : [];
   let references = 0;
   const fail = (kind: "page-fault" | "access-fault", reason: string): WalkOutcome => ({ kind, reason, steps, references });
-  if (!isCanonicalSv39(va)) return fail("page-fault", "address is not sign-extended from bit 38");
+  if (context.guestStage ? va >> 41n !== 0n : !isCanonicalSv39(va)) {
+    return fail("page-fault", context.guestStage ? "guest-physical address wider than 41 bits" : "address is not sign-extended from bit 38");
+  }
   let table = context.root;
   for (let level = levels - 1; level >= 0; level--) {
-    const vpn = (va >> BigInt(12 + 9 * level)) & 0x1ffn;
+    const vpn = (va >> BigInt(12 + 9 * level)) & (context.guestStage && level === levels - 1 ? 0x7ffn : 0x1ffn);
     const pteAddress = table + vpn * 8n;
     const entry = memory.readPte(pteAddress);
     references++;

@@ -17,6 +17,7 @@ import { Access, walkSv39, type PteMemory } from "./mmu";
 import { Exception, Trap } from "./trap";
 import { mstatusBits } from "./csr-state";
 import { TlbSet, loadStoreEntries, fetchEntries } from "./tlb-set";
+import { translateGuest } from "./two-stage";
 
 const entries = loadStoreEntries;
 /** Translation contexts whose entries are kept at once. */
@@ -92,8 +93,13 @@ export class Tlb {
    */
   contextChanged(): void {
     const hart = this.hart;
-    const status = hart.csr.mstatus & (mstatusBits.MPRV | mstatusBits.MPP | mstatusBits.SUM | mstatusBits.MXR);
-    const satp = hart.csr.satp;
+    // Everything translate() depends on: satp, privilege, MPRV/MPP/SUM/MXR and, with the H extension, V, MPV, vsstatus's SUM/MXR, vsatp and hgatp.
+    let status = hart.csr.mstatus & (mstatusBits.MPRV | mstatusBits.MPP | mstatusBits.SUM | mstatusBits.MXR);
+    let satp = hart.csr.satp;
+    if (hart.hypervisorExtension) {
+      status |= ((hart.h.vsstatus & (mstatusBits.SUM | mstatusBits.MXR)) << 5) | (hart.virt ? 1 << 30 : 0) | (hart.h.mpv ? 1 << 29 : 0);
+      satp ^= (hart.h.vsatp << 64n) ^ (hart.h.hgatp << 128n);
+    }
     const priv = hart.priv;
     const current = this.current;
     if (current !== undefined && current.matches(satp, priv, status)) return;
@@ -304,6 +310,9 @@ export class Tlb {
   /** Virtual to physical for the current context; throws the access's page or access fault. */
   translate(address: bigint, access: Access): bigint {
     const hart = this.hart;
+    if (hart.hypervisorExtension && (access === Access.Fetch ? hart.virt : hart.dataVirtualized())) {
+      return translateGuest(hart, this.bus, this.counters, address, access, access === Access.Fetch ? hart.priv : hart.dataPrivilege(), false);
+    }
     const privilege = access === Access.Fetch ? hart.priv : hart.dataPrivilege();
     const satp = hart.csr.satp;
     const unsigned = BigInt.asUintN(64, address);

@@ -18,6 +18,11 @@ export const Exception = {
   instructionPageFault: 12,
   loadPageFault: 13,
   storePageFault: 15,
+  environmentCallFromVS: 10,
+  instructionGuestPageFault: 20,
+  loadGuestPageFault: 21,
+  virtualInstruction: 22,
+  storeGuestPageFault: 23,
 } as const;
 
 export const Interrupt = {
@@ -27,6 +32,10 @@ export const Interrupt = {
   machineTimer: 7,
   supervisorExternal: 9,
   machineExternal: 11,
+  virtualSupervisorSoftware: 2,
+  virtualSupervisorTimer: 6,
+  virtualSupervisorExternal: 10,
+  supervisorGuestExternal: 12,
 } as const;
 
 /** mip/mie bit masks. */
@@ -37,10 +46,14 @@ export const mip = {
   MTIP: 1 << 7,
   SEIP: 1 << 9,
   MEIP: 1 << 11,
+  VSSIP: 1 << 2,
+  VSTIP: 1 << 6,
+  VSEIP: 1 << 10,
+  SGEIP: 1 << 12,
 } as const;
 
-/** Interrupt priority order of the privileged spec (3.1.9): MEI, MSI, MTI, SEI, SSI, STI. */
-export const interruptPriority = [11, 3, 7, 9, 1, 5] as const;
+/** Interrupt priority order of the privileged spec (3.1.9, 8.2.2): MEI, MSI, MTI, SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI. */
+export const interruptPriority = [11, 3, 7, 9, 1, 5, 12, 10, 2, 6] as const;
 
 const exceptionNames: Record<number, string> = {
   0: "instruction address misaligned",
@@ -57,6 +70,11 @@ const exceptionNames: Record<number, string> = {
   12: "instruction page fault",
   13: "load page fault",
   15: "store/AMO page fault",
+  10: "environment call from VS-mode",
+  20: "instruction guest-page fault",
+  21: "load guest-page fault",
+  22: "virtual instruction",
+  23: "store/AMO guest-page fault",
 };
 
 const interruptNames: Record<number, string> = {
@@ -66,6 +84,10 @@ const interruptNames: Record<number, string> = {
   7: "machine timer interrupt",
   9: "supervisor external interrupt",
   11: "machine external interrupt",
+  2: "virtual supervisor software interrupt",
+  6: "virtual supervisor timer interrupt",
+  10: "virtual supervisor external interrupt",
+  12: "supervisor guest external interrupt",
 };
 
 export function causeName(cause: number, interrupt: boolean): string {
@@ -77,6 +99,10 @@ export class Trap {
   constructor(
     readonly cause: number,
     readonly tval: bigint,
+    /** For guest-page faults: the guest-physical address >> 2 (htval/mtval2). */
+    readonly tval2 = 0n,
+    /** tval holds a guest virtual address (hstatus.GVA / mstatus.GVA). */
+    readonly guestVirtualAddress = false,
   ) {}
 }
 

@@ -8,7 +8,7 @@ import type { Hart } from "../hart/hart";
 /** Executes one instruction. Returns true when it wrote the pc itself (jumps, taken branches, traps returns). */
 export type Handler = (hart: Hart, instruction: Decoded) => boolean | void;
 
-export type Format = "R" | "I" | "S" | "B" | "U" | "J" | "shift" | "csr" | "csri" | "amo" | "none" | "fence" | "sfence";
+export type Format = "R" | "I" | "S" | "B" | "U" | "J" | "shift" | "csr" | "csri" | "amo" | "none" | "fence" | "sfence" | "hload" | "hstore";
 
 export class Decoded {
   constructor(

@@ -12,6 +12,7 @@ import { rv64mHandlers } from "./rv64m";
 import { rv64aHandlers } from "./rv64a";
 import { zicsrHandlers } from "./zicsr";
 import { privilegedHandlers } from "./privileged";
+import { rv64hHandlers } from "./rv64h";
 
 const handlers: Record<string, Handler> = {
   ...rv64iHandlers,
@@ -19,6 +20,7 @@ const handlers: Record<string, Handler> = {
   ...rv64aHandlers,
   ...zicsrHandlers,
   ...privilegedHandlers,
+  ...rv64hHandlers,
 };
 
 for (const encoding of encodings) {

@@ -127,7 +127,8 @@ function listWords(t: { diagnostic(message: string): void }, words: readonly num
     const object = join(directory, "words.o");
     const digits = width * 2;
     writeFileSync(source, `.text\n.globl _start\n_start:\n${words.map((w) => `.insn 0x${w.toString(16).padStart(digits, "0")}`).join("\n")}\n`);
-    execFileSync(AS, ["-march=rv64imac_zicsr_zifencei", source, "-o", object]);
+    // With H in the architecture, so objdump decodes the hypervisor instructions too.
+    execFileSync(AS, ["-march=rv64imach_zicsr_zifencei", source, "-o", object]);
     const lines = objdumpLines(object);
     t.diagnostic(`${lines.length} words listed`);
     return lines;

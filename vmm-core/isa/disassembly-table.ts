@@ -140,6 +140,11 @@ export const forms32: Readonly<Record<string, readonly DisassemblyForm[]>> = {
   mret: plain("mret"),
   wfi: plain("wfi"),
   "sfence.vma": [form("sfence.vma", "", { rs1: 0, rs2: 0 }), form("sfence.vma", "s", { rs2: 0 }), form("sfence.vma", "s,t")],
+  // The H extension (binutils: "d,0(s)" and "t,0(s)" print like lr/sc's "(s)").
+  "hfence.vvma": [form("hfence.vvma", "", { rs1: 0, rs2: 0 }), form("hfence.vvma", "s", { rs2: 0 }), form("hfence.vvma", "s,t")],
+  "hfence.gvma": [form("hfence.gvma", "", { rs1: 0, rs2: 0 }), form("hfence.gvma", "s", { rs2: 0 }), form("hfence.gvma", "s,t")],
+  ...Object.fromEntries(["hlv.b", "hlv.bu", "hlv.h", "hlv.hu", "hlvx.hu", "hlv.w", "hlv.wu", "hlvx.wu", "hlv.d"].map((name) => [name, plain(name, "d,(s)")])),
+  ...Object.fromEntries(["hsv.b", "hsv.h", "hsv.w", "hsv.d"].map((name) => [name, plain(name, "t,(s)")])),
 };
 
 /**

@@ -11,7 +11,7 @@ export interface Encoding {
   mask: number;
   match: number;
   format: Format;
-  extension: "I" | "M" | "A" | "Zicsr" | "Zifencei" | "priv";
+  extension: "I" | "M" | "A" | "Zicsr" | "Zifencei" | "priv" | "H";
 }
 
 const R = 0xfe00707f;
@@ -105,4 +105,14 @@ export const encodings: readonly Encoding[] = [
   op("mret", 0xffffffff, 0x30200073, "none", "priv"),
   op("wfi", 0xffffffff, 0x10500073, "none", "priv"),
   op("sfence.vma", 0xfe007fff, 0x12000073, "sfence", "priv"),
+  op("hfence.vvma", 0xfe007fff, 0x22000073, "sfence", "H"),
+  op("hfence.gvma", 0xfe007fff, 0x62000073, "sfence", "H"),
+  // Hypervisor loads (rs2 field selects the variant) and stores.
+  ...([
+    ["hlv.b", 0x30, 0], ["hlv.bu", 0x30, 1], ["hlv.h", 0x32, 0], ["hlv.hu", 0x32, 1], ["hlvx.hu", 0x32, 3],
+    ["hlv.w", 0x34, 0], ["hlv.wu", 0x34, 1], ["hlvx.wu", 0x34, 3], ["hlv.d", 0x36, 0],
+  ] as const).map(([name, funct7, variant]) => op(name, 0xfff0707f, m(0x73, 4, funct7) | (variant << 20), "hload", "H")),
+  ...([["hsv.b", 0x31], ["hsv.h", 0x33], ["hsv.w", 0x35], ["hsv.d", 0x37]] as const).map(([name, funct7]) =>
+    op(name, 0xfe007fff, m(0x73, 4, funct7), "hstore", "H"),
+  ),
 ];

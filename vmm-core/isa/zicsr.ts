@@ -6,7 +6,6 @@
 import type { Decoded, Handler } from "./decoded";
 import type { Hart } from "../hart/hart";
 import { checkCsrAccess } from "../hart/csr-table";
-import { Exception } from "../hart/trap";
 
 type Operation = "write" | "set" | "clear";
 
@@ -16,7 +15,7 @@ function csrInstruction(operation: Operation, immediate: boolean): Handler {
     const source = immediate ? d.immediate : d.rs1;
     const writes = operation === "write" || source !== 0;
     const row = checkCsrAccess(h, d.csr, writes);
-    if (!row) return h.raise(Exception.illegalInstruction, BigInt(d.raw >>> 0));
+    if (typeof row === "number") return h.raise(row, BigInt(d.raw >>> 0));
     const reads = operation !== "write" || d.rd !== 0;
     const old = reads ? BigInt.asIntN(64, row.read(h)) : 0n;
     if (writes) {

@@ -48,6 +48,8 @@ export interface MachineOptions {
   mode?: VirtualizationMode;
   /** Capacity of the VM-exit ring (statistics are always complete). */
   exitLogSize?: number;
+  /** Give the harts the hypervisor (H) extension (misa.H, HS/VS/VU, two-stage translation). */
+  hypervisorExtension?: boolean;
   console?: ConsoleIO;
 }
 
@@ -142,6 +144,7 @@ export class Machine {
     // The harts read time through the CLINT (QEMU's rdtime reads the ACLINT's mtime, offset included).
     const clock: GuestClock = { mtime: () => this.clint.mtime() };
     this.harts = Array.from({ length: hartCount }, (_, id) => new Hart(id, this.bus, clock));
+    for (const hart of this.harts) hart.hypervisorExtension = options.hypervisorExtension === true;
     this.current = this.harts[0];
     const rawClock: GuestClock = { mtime: () => BigInt(Math.floor(this.current.cycles / this.instructionsPerTick)) };
     this.clint = new Clint(hartCount, rawClock, sink);
@@ -163,7 +166,7 @@ export class Machine {
         memoryBase: memoryMap.dram.base,
         memoryBytes: BigInt(options.memory),
         harts: hartCount,
-        isa: hartIsa,
+        isa: options.hypervisorExtension ? hartIsa.replace("rv64imac", "rv64imach") : hartIsa,
         mmuType: "riscv,sv39",
         bootargs: options.append,
         timebaseFrequency,
