@@ -25,6 +25,21 @@ export interface RunOptions {
   instructionsPerTick: number;
 }
 
+export interface CompareOptions {
+  /** Firmware for mode none; the virtualized modes run the kernel alone. */
+  bios: string | undefined;
+  kernel: string;
+  memory: number;
+  harts: number;
+  append: string | undefined;
+  /** Per mode, firmware included. */
+  maxInstructions: number;
+  instructionsPerTick: number;
+  /** Console input for every mode: the text itself, or a file to read it from. */
+  input: { text: string } | { file: string } | undefined;
+  json: boolean;
+}
+
 export interface DapOptions {
   /** TCP port; undefined means stdio. */
   port: number | undefined;
@@ -35,13 +50,20 @@ export type Command =
   | { kind: "help" }
   | { kind: "version" }
   | { kind: "run"; options: RunOptions }
+  | { kind: "compare"; options: CompareOptions }
   | { kind: "dap"; options: DapOptions };
+
+/** Instructions per mode when --max-instructions is not given: compare always ends. */
+export const defaultCompareLimit = 1_000_000_000;
 
 export const usage = `usage:
   vmscope run [ELF] [--bios FILE|none] [--kernel FILE] [--memory 128M] [--harts 1]
               [--append BOOTARGS] [--dtb FILE] [--timeout SECONDS]
               [--max-instructions N] [--stats] [--mode none|trap-and-emulate]
               [--exit-log FILE] [--instructions-per-tick 10]
+  vmscope compare [--bios FILE] --kernel FILE [--memory 128M] [--harts 1]
+              [--append BOOTARGS] [--max-instructions N] [--input TEXT|--input-file FILE]
+              [--instructions-per-tick 10] [--json]
   vmscope dap [--port N] [--host ADDR]
   vmscope --help | --version
 
@@ -51,6 +73,18 @@ run   boots a guest headless: its UART is this terminal (Ctrl-A X quits,
       --mode trap-and-emulate runs the kernel deprivileged under vmscope's
       monitor (its SBI, shadow page tables); --exit-log writes every VM exit
       as a JSON line; --stats adds the exit statistics.
+compare runs one guest in every virtualization mode that applies and prints
+      the figures side by side, one column per mode (--json: as data):
+      guest instructions, VM exits by reason, hidden and true page faults,
+      TLB misses, walk references per miss, monitor work, time. With --bios,
+      mode none boots firmware + kernel and the virtualized modes run the
+      kernel alone; without it, a kernel entered at 0x80000000 is a
+      bare-machine program (mode none only), any other an S-mode kernel
+      (virtualized modes only). Every mode gets the same input and runs to
+      power-off or --max-instructions (default ${defaultCompareLimit.toLocaleString("en-US")}).
+      Exit status: 0 when every mode powered off with 0 and printed the
+      same, 1 when outputs differ (the first differing line is shown) or a
+      guest failed, 124 when the limit ended a run, 2 for bad input.
 dap   serves the Debug Adapter Protocol on stdio, or on a TCP port
       (127.0.0.1 unless --host is given), one session per connection.
 `;
@@ -61,6 +95,11 @@ const runValueFlags = new Set([
   "--mode", "--exit-log", "--instructions-per-tick",
 ]);
 const runSwitches = new Set(["--stats"]);
+const compareValueFlags = new Set([
+  "--bios", "--kernel", "--memory", "--harts", "--append", "--max-instructions", "--instructions-per-tick",
+  "--input", "--input-file",
+]);
+const compareSwitches = new Set(["--json"]);
 const dapValueFlags = new Set(["--port", "--host"]);
 
 interface Parsed {
@@ -170,6 +209,41 @@ function parseRun(args: string[]): RunOptions {
   };
 }
 
+function parseCompare(args: string[]): CompareOptions {
+  const { values, switches, positionals } = tokenize(args, compareValueFlags, compareSwitches, "compare");
+  if (positionals.length > 1) {
+    throw new UserInputError(`compare takes one kernel file, got ${positionals.length}: ${positionals.join(" ")}`);
+  }
+  const flagKernel = nonEmpty(values.get("--kernel"), "--kernel");
+  if (positionals.length === 1 && flagKernel !== undefined) {
+    throw new UserInputError("give the kernel either as an argument or with --kernel, not both");
+  }
+  const kernel = positionals[0] ?? flagKernel;
+  if (kernel === undefined) throw new UserInputError("compare needs a kernel: --kernel FILE (and --bios FILE for mode none's firmware)");
+  const biosValue = nonEmpty(values.get("--bios"), "--bios");
+  if (values.has("--input") && values.has("--input-file")) throw new UserInputError("give the input either with --input or with --input-file, not both");
+  const inputFile = nonEmpty(values.get("--input-file"), "--input-file");
+  const inputText = values.get("--input");
+  const memory = values.get("--memory");
+  const harts = values.get("--harts");
+  const maxInstructions = values.get("--max-instructions");
+  const ticks = values.get("--instructions-per-tick");
+  return {
+    bios: biosValue === "none" ? undefined : biosValue,
+    kernel,
+    memory: memory === undefined ? 128 * 1024 * 1024 : parseMemorySize(memory, "--memory"),
+    harts: harts === undefined ? 1 : parseInteger(harts, "--harts", 1, maxHarts),
+    append: values.get("--append"),
+    maxInstructions:
+      maxInstructions === undefined
+        ? defaultCompareLimit
+        : parseInteger(maxInstructions, "--max-instructions", 1, Number.MAX_SAFE_INTEGER),
+    instructionsPerTick: ticks === undefined ? 10 : parseInteger(ticks, "--instructions-per-tick", 1, 1_000_000),
+    input: inputFile !== undefined ? { file: inputFile } : inputText !== undefined ? { text: inputText } : undefined,
+    json: switches.has("--json"),
+  };
+}
+
 function parseMode(text: string | undefined): VirtualizationMode {
   if (text === undefined) return "none";
   const mode = virtualizationModes.find((candidate) => candidate === text);
@@ -204,6 +278,9 @@ export function parseArguments(args: string[]): Command {
     case "run":
       if (rest.includes("--help") || rest.includes("-h")) return { kind: "help" };
       return { kind: "run", options: parseRun(rest) };
+    case "compare":
+      if (rest.includes("--help") || rest.includes("-h")) return { kind: "help" };
+      return { kind: "compare", options: parseCompare(rest) };
     case "dap":
       if (rest.includes("--help") || rest.includes("-h")) return { kind: "help" };
       return { kind: "dap", options: parseDap(rest) };
@@ -211,7 +288,7 @@ export function parseArguments(args: string[]): Command {
       throw new UserInputError(
         first.startsWith("-")
           ? `unknown option ${first} (see vmscope --help)`
-          : `unknown command '${first}' (commands: run, dap; see vmscope --help)`,
+          : `unknown command '${first}' (commands: run, compare, dap; see vmscope --help)`,
       );
   }
 }

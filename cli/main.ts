@@ -7,6 +7,7 @@ import { UserInputError } from "../vmm-core/machine/errors";
 import { serveDebugAdapter } from "../debug-adapter/server";
 import { parseArguments, usage } from "./arguments";
 import { runGuest } from "./run";
+import { compareGuest } from "./compare";
 import { packageVersion } from "./version";
 
 export const exitStatus = { usage: 2, internal: 70 } as const;
@@ -22,6 +23,8 @@ async function main(args: string[]): Promise<number | "serving"> {
       return 0;
     case "run":
       return runGuest(command.options);
+    case "compare":
+      return compareGuest(command.options);
     case "dap":
       await serveDebugAdapter(command.options);
       return "serving";

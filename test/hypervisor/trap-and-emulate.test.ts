@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Machine } from "../../vmm-core/machine/machine";
 import { toJsonLine } from "../../vmm-core/hypervisor/exit-log";
+import { Monitor } from "../../vmm-core/hypervisor/monitor";
 import { checkShadowInvariant } from "../../vmm-core/hypervisor/shadow/invariant";
 import { needTool, debianFirmware } from "../support/reference";
 
@@ -31,7 +32,8 @@ function runPaging(options: { checkInvariant: boolean }) {
     kernelName: "paging.elf",
     console: { write: (bytes) => (console += Buffer.from(bytes).toString("latin1")) },
   });
-  const monitor = machine.monitor!;
+  const monitor = machine.monitor;
+  assert.ok(monitor instanceof Monitor, "trap-and-emulate has a trap-and-emulate monitor");
   const lines: string[] = [];
   monitor.exits.onRecord((record) => lines.push(toJsonLine(record)));
   const problems: string[] = [];

@@ -58,7 +58,8 @@ export const hypervisorCsrRows: CsrDefinition[] = [
     write: (h, v) => h.setHvip((h.h.hvip & ~mip.VSSIP) | (u(v) & mip.VSSIP)),
   },
   { address: 0x645, name: "hvip", read: (h) => BigInt(h.h.hvip), write: (h, v) => h.setHvip(u(v) & virtualSupervisorInterrupts) },
-  { address: 0x64a, name: "htinst", read: (h) => h.h.htinst, write: (h, v) => (h.h.htinst = v) },
+  // As QEMU 7.2: software writes are ignored; trap entry sets it (a pseudo-instruction or 0).
+  { address: 0x64a, name: "htinst", read: (h) => h.h.htinst, write: () => {} },
   {
     address: 0x680,
     name: "hgatp",
@@ -80,7 +81,7 @@ export const hypervisorCsrRows: CsrDefinition[] = [
     read: (h) => BigInt(toVs(h.csr.mie & h.h.hideleg)),
     write: (h, v) => h.setMie((h.csr.mie & ~h.h.hideleg) | (fromVs(u(v)) & h.h.hideleg)),
   },
-  { address: 0x205, name: "vstvec", read: (h) => h.h.vstvec, write: (h, v) => (h.h.vstvec = (v & 3n) >= 2n ? v & ~3n : v) },
+  { address: 0x205, name: "vstvec", read: (h) => h.h.vstvec, write: (h, v) => (h.h.vstvec = (v & 3n) >= 2n ? h.h.vstvec : v) },
   { address: 0x240, name: "vsscratch", read: (h) => h.h.vsscratch, write: (h, v) => (h.h.vsscratch = v) },
   { address: 0x241, name: "vsepc", read: (h) => h.h.vsepc, write: (h, v) => (h.h.vsepc = v & ~1n) },
   { address: 0x242, name: "vscause", read: (h) => h.h.vscause, write: (h, v) => (h.h.vscause = v) },

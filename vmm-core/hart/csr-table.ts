@@ -75,7 +75,7 @@ define({
   read: (h) => BigInt(h.csr.mie & h.csr.mideleg),
   write: (h, v) => h.setMie((h.csr.mie & ~h.csr.mideleg) | (u(v) & h.csr.mideleg & supervisorInterrupts)),
 });
-define({ address: 0x105, name: "stvec", read: (h) => h.csr.stvec, write: (h, v) => (h.csr.stvec = legalTvec(v)) });
+define({ address: 0x105, name: "stvec", read: (h) => h.csr.stvec, write: (h, v) => (h.csr.stvec = legalTvec(h.csr.stvec, v)) });
 define({ address: 0x106, name: "scounteren", read: (h) => BigInt(h.csr.scounteren), write: (h, v) => (h.csr.scounteren = u(v)) });
 define({ address: 0x10a, name: "senvcfg", read: (h) => h.csr.senvcfg, write: (h, v) => (h.csr.senvcfg = v & menvcfgBits.FIOM) });
 define({ address: 0x140, name: "sscratch", read: (h) => h.csr.sscratch, write: (h, v) => (h.csr.sscratch = v) });
@@ -143,7 +143,7 @@ define({
   read: (h) => BigInt(h.csr.mie),
   write: (h, v) => h.setMie(u(v) & (mieWritable | (h.hypervisorExtension ? virtualSupervisorInterrupts | guestExternalInterrupt : 0))),
 });
-define({ address: 0x305, name: "mtvec", read: (h) => h.csr.mtvec, write: (h, v) => (h.csr.mtvec = legalTvec(v)) });
+define({ address: 0x305, name: "mtvec", read: (h) => h.csr.mtvec, write: (h, v) => (h.csr.mtvec = legalTvec(h.csr.mtvec, v)) });
 define({ address: 0x306, name: "mcounteren", read: (h) => BigInt(h.csr.mcounteren), write: (h, v) => (h.csr.mcounteren = u(v)) });
 define({
   address: 0x30a,
@@ -229,10 +229,9 @@ for (let i = 3; i < 3 + hpmCounters; i++) {
   });
 }
 
-/** mtvec/stvec: mode 0 (direct) and 1 (vectored); reserved modes keep the old... QEMU keeps only legal modes. */
-function legalTvec(value: bigint): bigint {
-  const mode = value & 3n;
-  return mode >= 2n ? value & ~3n : value;
+/** mtvec/stvec: modes 0 (direct) and 1 (vectored); a write with a reserved mode is ignored, as QEMU 7.2 does. */
+function legalTvec(old: bigint, value: bigint): bigint {
+  return (value & 3n) >= 2n ? old : value;
 }
 
 /** MPP is WARL: the reserved value 2 (H-mode) is replaced by the previous MPP. */

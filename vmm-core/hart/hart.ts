@@ -21,7 +21,7 @@ const SCRATCH = 33;
 
 /** Takes the traps that would enter M-mode (vmm-core/hypervisor's monitor). */
 export interface TrapInterceptor {
-  trap(hart: Hart, cause: number, interrupt: boolean, tval: bigint): void;
+  trap(hart: Hart, cause: number, interrupt: boolean, tval: bigint, tval2?: bigint): void;
 }
 
 export const enum Privilege {
@@ -129,7 +129,7 @@ export class Hart {
         if (!(error instanceof Trap)) throw error;
         this.r[0] = 0n;
         this.otherCycles++;
-        this.takeTrap(error.cause, false, error.tval, error.tval2, error.guestVirtualAddress);
+        this.takeTrap(error.cause, false, error.tval, error.tval2, error.guestVirtualAddress, error.transformedInstruction);
       }
     }
     return this.cycles - start;
@@ -223,7 +223,7 @@ export class Hart {
    * H extension, 8.6.4): to M, to HS through medeleg/mideleg, and on to VS
    * through hedeleg/hideleg when the trap comes from V=1.
    */
-  takeTrap(cause: number, interrupt: boolean, tval: bigint, tval2 = 0n, guestVirtualAddress = false): void {
+  takeTrap(cause: number, interrupt: boolean, tval: bigint, tval2 = 0n, guestVirtualAddress = false, transformedInstruction?: bigint): void {
     const from = this.priv;
     const virt = this.virt;
     const pc = this.pc;
@@ -234,7 +234,7 @@ export class Hart {
     this.waiting = false;
     if (!toSupervisor && this.monitor !== undefined) {
       // The monitor owns M-mode: the trap is handled in TypeScript, the hart's state is left as it was.
-      this.monitor.trap(this, cause, interrupt, tval);
+      this.monitor.trap(this, cause, interrupt, tval, tval2);
       return;
     }
     if (toVirtualSupervisor) {
@@ -267,7 +267,7 @@ export class Hart {
         if (guestVirtualAddress) hstatus |= hstatusBits.GVA;
         this.h.hstatus = hstatus;
         this.h.htval = tval2;
-        this.h.htinst = 0n;
+        this.h.htinst = transformedInstruction ?? 0n;
       }
       status = (status & ~mstatusBits.SPIE) | ((status & mstatusBits.SIE) !== 0 ? mstatusBits.SPIE : 0);
       status &= ~mstatusBits.SIE;
@@ -282,7 +282,8 @@ export class Hart {
         this.h.mpv = virt;
         this.h.mgva = guestVirtualAddress;
         this.h.mtval2 = tval2;
-        this.h.mtinst = 0n;
+        // As QEMU 7.2: a pseudo-instruction for a guest-page fault taken during the VS-stage walk, otherwise 0.
+        this.h.mtinst = transformedInstruction ?? 0n;
       }
       status = (status & ~mstatusBits.MPIE) | ((status & mstatusBits.MIE) !== 0 ? mstatusBits.MPIE : 0);
       status &= ~mstatusBits.MIE;
@@ -361,6 +362,7 @@ export class Hart {
   setMie(value: number): void {
     this.csr.mie = value;
     this.interruptCheck = true;
+    this.wakeIfPending();
   }
 
   setMideleg(value: number): void {
@@ -376,6 +378,7 @@ export class Hart {
   setMipSoftware(value: number): void {
     this.csr.mipSoftware = value;
     this.interruptCheck = true;
+    this.wakeIfPending();
   }
 
   /** Device-driven mip bits (CLINT, PLIC). */
@@ -383,11 +386,18 @@ export class Hart {
     const before = this.csr.mipHardware;
     this.csr.mipHardware = level ? before | mask : before & ~mask;
     if (this.csr.mipHardware !== before) this.interruptCheck = true;
+    this.wakeIfPending();
+  }
+
+  /** WFI ends when any enabled interrupt is pending, whatever the global enables say (also for a hart not running now). */
+  private wakeIfPending(): void {
+    if (this.waiting && (this.pendingBits() & this.csr.mie) !== 0) this.waiting = false;
   }
 
   setHvip(value: number): void {
     this.h.hvip = value;
     this.interruptCheck = true;
+    this.wakeIfPending();
   }
 
   setHgatp(value: bigint): void {

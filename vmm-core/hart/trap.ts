@@ -103,6 +103,8 @@ export class Trap {
     readonly tval2 = 0n,
     /** tval holds a guest virtual address (hstatus.GVA / mstatus.GVA). */
     readonly guestVirtualAddress = false,
+    /** mtinst for a guest-page fault during the VS-stage walk (QEMU: 0x3000, a 64-bit load). */
+    readonly transformedInstruction?: bigint,
   ) {}
 }
 

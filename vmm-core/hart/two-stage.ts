@@ -29,7 +29,7 @@ interface Counters {
  * kind `access`; `original` and `va` say which guest access it serves (for
  * the fault's cause and tval).
  */
-function guestStage(hart: Hart, bus: Bus, counters: Counters, gpa: bigint, access: Access, original: Access, va: bigint): bigint {
+function guestStage(hart: Hart, bus: Bus, counters: Counters, gpa: bigint, access: Access, original: Access, va: bigint, implicit = false): bigint {
   const hgatp = hart.h.hgatp;
   if (hgatp >> 60n === 0n) return gpa;
   const outcome = walkSv39(
@@ -49,7 +49,7 @@ function guestStage(hart: Hart, bus: Bus, counters: Counters, gpa: bigint, acces
   counters.walkMemoryReferences += outcome.references;
   if (outcome.kind === "ok") return outcome.physicalAddress;
   if (outcome.kind === "access-fault") throw new Trap(accessFault[original], va, 0n, true);
-  throw new Trap(guestPageFault[original], va, gpa >> 2n, true);
+  throw new Trap(guestPageFault[original], va, gpa >> 2n, true, implicit ? 0x3000n : undefined);
 }
 
 function hostPtes(bus: Bus): PteMemory {
@@ -82,11 +82,11 @@ export function translateGuest(
     // VS-stage page-table entries live in guest-physical memory: each fetch goes through the G-stage first.
     const vsPtes: PteMemory = {
       readPte: (pteAddress) => {
-        const spa = guestStage(hart, bus, counters, pteAddress, Access.Read, access, va);
+        const spa = guestStage(hart, bus, counters, pteAddress, Access.Read, access, va, true);
         return bus.isRam(spa, 8) ? bus.readPhysical(spa, 8) : undefined;
       },
       writePte: (pteAddress, value) => {
-        const spa = guestStage(hart, bus, counters, pteAddress, Access.Write, access, va);
+        const spa = guestStage(hart, bus, counters, pteAddress, Access.Write, access, va, true);
         return bus.isRam(spa, 8) && bus.writePhysical(spa, 8, value);
       },
     };

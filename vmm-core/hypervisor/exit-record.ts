@@ -13,6 +13,7 @@ export type ExitReason =
   | "wfi"
   | "sbi"
   | "shadow-fill"
+  | "nested-fill"
   | "guest-page-fault"
   | "mmio-read"
   | "mmio-write"

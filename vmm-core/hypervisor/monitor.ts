@@ -77,6 +77,11 @@ export class Monitor implements TrapInterceptor {
     this.sbiHost = sbiHostFor(this);
   }
 
+  /** The shadows are dropped (machine reset): they are rebuilt on demand. */
+  flushTranslations(): void {
+    this.shadow.flushAll();
+  }
+
   /** Enters the guest kernel in virtual S-mode: a0 = hart id, a1 = device tree (guest-physical). */
   start(entry: bigint, deviceTree: bigint): void {
     for (const hart of this.board.harts) {
@@ -119,7 +124,7 @@ export class Monitor implements TrapInterceptor {
 
   // ---- the exit path -----------------------------------------------------
 
-  trap(hart: Hart, cause: number, interrupt: boolean, tval: bigint): void {
+  trap(hart: Hart, cause: number, interrupt: boolean, tval: bigint, _tval2?: bigint): void {
     const started = process.hrtime.bigint();
     const vcpu = this.vcpus[hart.hartId];
     const references = this.memory.references;

@@ -72,7 +72,11 @@ function entryProblem(entry: bigint, level: number, leaf: boolean, ppn: bigint):
   return undefined;
 }
 
-export function walkTree(root: bigint, memory: PteMemory, options: { maxEntries?: number } = {}): PageTableTree {
+/**
+ * `guestStage` walks an Sv39x4 G-stage tree (hgatp): a 16 KiB root of 2048
+ * entries, guest-physical addresses not sign-extended.
+ */
+export function walkTree(root: bigint, memory: PteMemory, options: { maxEntries?: number; guestStage?: boolean } = {}): PageTableTree {
   const maxEntries = options.maxEntries ?? 1 << 16;
   const tree: PageTableTree = { root, entries: [], ranges: [], tables: 0, leaves: 0, truncated: false };
   let seen = 0;
@@ -91,7 +95,8 @@ export function walkTree(root: bigint, memory: PteMemory, options: { maxEntries?
     tree.tables++;
     const nodes: PageTableNode[] = [];
     const shift = BigInt(12 + 9 * level);
-    for (let index = 0; index < 512; index++) {
+    const count = options.guestStage && level === 2 ? 2048 : 512;
+    for (let index = 0; index < count; index++) {
       if (seen >= maxEntries) {
         tree.truncated = true;
         break;
@@ -106,7 +111,7 @@ export function walkTree(root: bigint, memory: PteMemory, options: { maxEntries?
       if ((entry & pte.V) === 0n) continue;
       seen++;
       let va = base + (BigInt(index) << shift);
-      if (level === 2) va = BigInt.asUintN(64, BigInt.asIntN(39, va));
+      if (level === 2 && !options.guestStage) va = BigInt.asUintN(64, BigInt.asIntN(39, va));
       const ppn = (entry >> 10n) & ppnMask;
       const leaf = (entry & (pte.R | pte.X)) !== 0n;
       const size = 1n << shift;

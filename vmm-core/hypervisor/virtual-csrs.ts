@@ -54,7 +54,8 @@ const rows: VirtualCsr[] = [
       return "interrupts";
     },
   },
-  { address: 0x105, name: "stvec", read: (v) => v.csr.stvec, write: (v, value) => ((v.csr.stvec = (value & 3n) >= 2n ? value & ~3n : value), "none") },
+  // A reserved mode leaves stvec unchanged, as the hart (and QEMU 7.2) does.
+  { address: 0x105, name: "stvec", read: (v) => v.csr.stvec, write: (v, value) => ((v.csr.stvec = (value & 3n) >= 2n ? v.csr.stvec : value), "none") },
   { address: 0x106, name: "scounteren", read: (v) => BigInt(v.csr.scounteren), write: (v, value) => ((v.csr.scounteren = u32(value)), "translation") },
   { address: 0x10a, name: "senvcfg", read: (v) => v.csr.senvcfg, write: (v, value) => ((v.csr.senvcfg = value & menvcfgBits.FIOM), "none") },
   { address: 0x140, name: "sscratch", read: (v) => v.csr.sscratch, write: (v, value) => ((v.csr.sscratch = value), "none") },

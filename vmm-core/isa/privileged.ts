@@ -21,7 +21,8 @@ function forbiddenInVirtualSupervisor(h: Hart, bit: bigint): boolean {
 
 export const privilegedHandlers: Record<string, Handler> = {
   mret: (h, d) => {
-    if (h.priv < 3) return h.virt ? virtualInstruction(h, d.raw) : illegal(h, d.raw);
+    // MRET is not HS's either, so from VS it is an illegal instruction, not a virtual one.
+    if (h.priv < 3) return illegal(h, d.raw);
     let status = h.csr.mstatus;
     const previous = (status & mstatusBits.MPP) >>> 11;
     status = (status & ~mstatusBits.MIE) | ((status & mstatusBits.MPIE) !== 0 ? mstatusBits.MIE : 0);
@@ -65,9 +66,9 @@ export const privilegedHandlers: Record<string, Handler> = {
     return true;
   },
   wfi: (h, d) => {
-    if (h.priv < 3 && (h.csr.mstatus & mstatusBits.TW) !== 0) return illegal(h, d.raw);
+    // As QEMU 7.2 (helper_wfi): U-mode never, S/VS-mode not under TW; VU-mode, and VS-mode under VTW, are virtual instructions.
+    if ((h.priv === 1 && (h.csr.mstatus & mstatusBits.TW) !== 0) || (h.priv === 0 && !h.virt)) return illegal(h, d.raw);
     if (h.virt && forbiddenInVirtualSupervisor(h, hstatusBits.VTW)) return virtualInstruction(h, d.raw);
-    if (h.priv === 0) return illegal(h, d.raw);
     // WFI resumes when any enabled interrupt is pending, whatever the global enable bits say.
     if ((h.pendingBits() & h.csr.mie) === 0) h.waiting = true;
   },

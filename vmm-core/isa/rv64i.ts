@@ -179,6 +179,15 @@ export const rv64iHandlers: Record<string, Handler> = {
   // Stores to cached code are detected exactly, so FENCE.I has nothing left to do.
   "fence.i": () => {},
   ecall: (h) =>
-    h.raise(h.priv === 0 ? Exception.environmentCallFromU : h.priv === 1 ? Exception.environmentCallFromS : Exception.environmentCallFromM, 0n),
+    h.raise(
+      h.priv === 0
+        ? Exception.environmentCallFromU
+        : h.priv === 1
+          ? h.virt
+            ? Exception.environmentCallFromVS
+            : Exception.environmentCallFromS
+          : Exception.environmentCallFromM,
+      0n,
+    ),
   ebreak: (h) => h.raise(Exception.breakpoint, 0n),
 };

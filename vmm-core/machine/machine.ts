@@ -23,7 +23,8 @@ import { LoadError, UserInputError } from "./errors";
 import { memoryMap, irqNumbers, timebaseFrequency, kernelLoadAddressWithBios } from "./memory-map";
 import { maxMemoryBytes } from "./memory-size";
 import type { Monitor } from "../hypervisor/monitor";
-import { createTrapAndEmulateMonitor } from "../hypervisor/trap-and-emulate";
+import type { HardwareAssistedMonitor } from "../hypervisor/hardware-assisted";
+import { createHardwareAssistedMonitor, createTrapAndEmulateMonitor } from "../hypervisor/trap-and-emulate";
 
 export interface MachineOptions {
   /** RAM size in bytes. */
@@ -53,8 +54,8 @@ export interface MachineOptions {
   console?: ConsoleIO;
 }
 
-export type VirtualizationMode = "none" | "trap-and-emulate";
-export const virtualizationModes: readonly VirtualizationMode[] = ["none", "trap-and-emulate"];
+export type VirtualizationMode = "none" | "trap-and-emulate" | "hardware-assisted";
+export const virtualizationModes: readonly VirtualizationMode[] = ["none", "trap-and-emulate", "hardware-assisted"];
 
 /** Host RAM the monitor keeps for itself (shadow page tables) below the guest's RAM. */
 const monitorRegionBytes = 32 * 1024 * 1024;
@@ -104,7 +105,7 @@ export class Machine {
   stepInterrupts = true;
   readonly mode: VirtualizationMode;
   /** The monitor, in the virtualized modes. */
-  readonly monitor: Monitor | undefined;
+  readonly monitor: Monitor | HardwareAssistedMonitor | undefined;
   /** Host-physical minus guest-physical address of guest RAM (0 on the bare machine). */
   readonly guestRamOffset: bigint;
   private current: Hart;
@@ -144,7 +145,8 @@ export class Machine {
     // The harts read time through the CLINT (QEMU's rdtime reads the ACLINT's mtime, offset included).
     const clock: GuestClock = { mtime: () => this.clint.mtime() };
     this.harts = Array.from({ length: hartCount }, (_, id) => new Hart(id, this.bus, clock));
-    for (const hart of this.harts) hart.hypervisorExtension = options.hypervisorExtension === true;
+    // The hardware-assisted mode needs the H extension; otherwise it is the user's choice.
+    for (const hart of this.harts) hart.hypervisorExtension = options.hypervisorExtension === true || this.mode === "hardware-assisted";
     this.current = this.harts[0];
     const rawClock: GuestClock = { mtime: () => BigInt(Math.floor(this.current.cycles / this.instructionsPerTick)) };
     this.clint = new Clint(hartCount, rawClock, sink);
@@ -205,17 +207,20 @@ export class Machine {
       this.htif = new Htif(power, console, this.bus, this.input);
       this.bus.attach(tohost.value + this.guestRamOffset, this.htif);
     }
+    const monitorOptions = {
+      guestRamBase: memoryMap.dram.base,
+      guestRamSize: BigInt(options.memory),
+      monitorRegionSize: this.guestRamOffset,
+      exitLogSize: options.exitLogSize,
+      power,
+      console,
+    };
     this.monitor =
       this.mode === "trap-and-emulate"
-        ? createTrapAndEmulateMonitor(this, {
-            guestRamBase: memoryMap.dram.base,
-            guestRamSize: BigInt(options.memory),
-            monitorRegionSize: this.guestRamOffset,
-            exitLogSize: options.exitLogSize,
-            power,
-            console,
-          })
-        : undefined;
+        ? createTrapAndEmulateMonitor(this, monitorOptions)
+        : this.mode === "hardware-assisted"
+          ? createHardwareAssistedMonitor(this, monitorOptions)
+          : undefined;
     this.loadMemory();
   }
 
@@ -258,7 +263,7 @@ export class Machine {
   /** Back to power-on: RAM reloaded, devices reset, harts at the reset vector (or the monitor restarted). */
   reset(): void {
     for (const region of this.bus.regions) region.device.reset();
-    this.monitor?.shadow.flushAll();
+    this.monitor?.flushTranslations();
     this.loadMemory();
     this.power.state = "running";
     this.power.exitCode = 0;

@@ -61,7 +61,8 @@ test("the instruction limit ends a run that never powers off", async () => {
   const comparison = await compareModes(guest(spinningGuest()), { maxInstructions: 5_000, sliceInstructions: 1_000 });
   const [none] = comparison.measurements;
   assert.equal(none.end, "limit");
-  assert.equal(none.machineInstructions, 5_000);
+  assert.equal(none.executed, 5_000);
+  assert.ok(none.machineInstructions <= 5_000);
   assert.equal(none.output.length, 0);
 });
 

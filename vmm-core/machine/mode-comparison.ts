@@ -73,12 +73,14 @@ export interface ModeMeasurement {
   guestInstructions: number;
   /** Everything the harts retired, firmware included. */
   machineInstructions: number;
+  /** What the limit counts: instructions the machine ran, trapping ones included. */
+  executed: number;
   /** Console output from the kernel's first byte on (the firmware's banner cut off). */
   output: Uint8Array;
   /** Bytes the firmware printed before the kernel started (mode none with firmware), cut from `output`. */
   firmwareOutputBytes: number;
   exits: { total: number; byReason: Record<string, number> };
-  /** Hidden = the monitor's own (shadow fills); true = page faults the guest kernel handled. */
+  /** Hidden = the monitor's own (shadow or nested fills); true = page faults the guest kernel handled. */
   pageFaults: { hidden: number; true: number };
   /** Sum of the exits' deterministic cost (memory references, device accesses, decodes). */
   monitorWork: number;
@@ -109,12 +111,12 @@ export interface ModeComparison {
   difference: OutputDifference | undefined;
 }
 
-/** Exit reasons that are the monitor's own page faults, invisible to the guest. */
-export const hiddenFaultReasons: readonly string[] = ["shadow-fill"];
-/** Exit reasons for page faults the guest kernel itself receives. */
+/** Exit reasons that are the monitor's own page faults, invisible to the guest (shadow or nested table fills). */
+export const hiddenFaultReasons: readonly string[] = ["shadow-fill", "nested-fill"];
+/** Exit reasons for page faults the monitor injects into the guest kernel. */
 export const trueFaultReasons: readonly string[] = ["guest-page-fault"];
 
-const pageFaultCauses = [Exception.instructionPageFault, Exception.loadPageFault, Exception.storePageFault].map((cause) => causeName(cause, false));
+const pageFaultCauses = [Exception.instructionPageFault, Exception.loadPageFault, Exception.storePageFault];
 
 const defaultSlice = 1_000_000;
 const firmwareSlice = 10_000;
@@ -228,8 +230,13 @@ export async function measureMode(guest: ComparedGuest, plan: ModePlan, options:
     monitorWork += counters.cost;
   }
   const countOf = (reasons: readonly string[]): number => reasons.reduce((sum, reason) => sum + (byReason[reason] ?? 0), 0);
-  // On the bare machine the firmware delegates page faults to the kernel: every one taken is the kernel's.
-  const bareFaults = pageFaultCauses.reduce((sum, cause) => sum + (stats.trapsByCause[cause] ?? 0), 0);
+  const faultTraps = (counts: (cause: number) => boolean): number =>
+    pageFaultCauses.filter(counts).reduce((sum, cause) => sum + (stats.trapsByCause[causeName(cause, false)] ?? 0), 0);
+  // On the bare machine every page fault is the guest's (the firmware delegates them to its kernel).
+  // Under a monitor, a delegated page fault went straight to the guest kernel without an exit (hardware-assisted mode).
+  const trueFaults = machine.monitor
+    ? countOf(trueFaultReasons) + faultTraps((cause) => machine.harts.every((hart) => ((hart.csr.medeleg >>> cause) & 1) === 1))
+    : faultTraps(() => true);
   const guestInstructions = plan.firmware ? stats.instructionsByPrivilege.S + stats.instructionsByPrivilege.U : stats.instructions;
   const wallSeconds = milliseconds / 1000;
   return {
@@ -239,12 +246,11 @@ export async function measureMode(guest: ComparedGuest, plan: ModePlan, options:
     exitCode: machine.power.exitCode,
     guestInstructions,
     machineInstructions: stats.instructions,
+    executed,
     output: all.subarray(firmwareOutputBytes),
     firmwareOutputBytes,
     exits: { total: exitStatistics?.total ?? 0, byReason },
-    pageFaults: machine.monitor
-      ? { hidden: countOf(hiddenFaultReasons), true: countOf(trueFaultReasons) }
-      : { hidden: 0, true: bareFaults },
+    pageFaults: { hidden: countOf(hiddenFaultReasons), true: trueFaults },
     monitorWork,
     traps: stats.trapsByCause,
     tlbMisses: stats.tlb.misses,

@@ -36,8 +36,10 @@ void step_exceptions(void)
 
 	traps = last_trap.count;
 	word[0] = 1;
+	/* QEMU 7.2 reports a misaligned AMO as a load (cause 4), the spec says store/AMO (6): marked "amo:". */
+	trap_prefix = "amo: ";
 	__asm__ volatile("amoadd.w zero, %1, (%0)" : : "r"((uint64_t)word + 1), "r"(1) : "memory");
-	put_string("amo: ");
+	trap_prefix = "";
 	expect("misaligned amoadd.w", traps);
 
 	/* OpenSBI 1.1 may leave the CLINT to S-mode; the monitor keeps it. */

@@ -54,11 +54,17 @@ void step_external(void)
 	show("plic priority[10]", read32(PLIC + 4 * UART_IRQ));
 	show("plic enable[1]", read32(PLIC + 0x2000 + 0x80 * PLIC_S_CONTEXT));
 	csr_write(sie, SIE_SEIE);
-	csr_set(sstatus, SSTATUS_SIE);
 	*(volatile uint8_t *)(UART0 + 1) = 1; /* IER: receive data available */
-	while (external_byte < 0)
+	/*
+	 * Wait with sstatus.SIE clear, so the interrupt cannot slip in between
+	 * the check and the WFI (which would then sleep forever): WFI wakes on
+	 * a pending enabled interrupt anyway, and the SIE window takes it.
+	 */
+	while (external_byte < 0) {
 		__asm__ volatile("wfi");
-	csr_clear(sstatus, SSTATUS_SIE);
+		csr_set(sstatus, SSTATUS_SIE);
+		csr_clear(sstatus, SSTATUS_SIE);
+	}
 	csr_write(sie, 0);
 	show("external interrupts taken", interrupts_taken[9]);
 	show("uart IER", *(volatile uint8_t *)(UART0 + 1));

@@ -1,0 +1,278 @@
+/**
+ * Mode `hardware-assisted`: the hart's H extension runs the guest in VS/VU
+ * mode with its own copies of the supervisor CSRs, so its privileged
+ * instructions, its traps and its interrupts stay inside the guest. The
+ * monitor sits where HS-mode software would and sees only what the
+ * hardware cannot do alone: SBI calls (ECALL from VS), guest-page faults on
+ * the nested tables (filled lazily, or MMIO), virtual instruction
+ * exceptions, and its own timer and external-interrupt lines, whose events
+ * it injects into the guest through hvip.
+ */
+import type { Hart, TrapInterceptor } from "../hart/hart";
+import { Access } from "../hart/mmu";
+import { Exception, Interrupt, Trap, mip } from "../hart/trap";
+import { translateGuest } from "../hart/two-stage";
+import { decode16, decode32 } from "../isa/decoder";
+import { disassemble } from "../isa/disassembler";
+import type { AccessSize } from "../bus/device";
+import { handleSbiCall } from "./sbi/sbi";
+import type { SbiHost } from "./sbi/sbi-host";
+import { VirtualCpu } from "./vcpu";
+import type { ExitLog } from "./exit-log";
+import type { ExitReason, ExitRecord } from "./exit-record";
+import type { GuestPhysicalMap } from "./guest-physical-map";
+import type { MonitorBoard } from "./monitor";
+import { NestedPageTables } from "./nested-page-tables";
+
+/** Guest exceptions the hardware delivers straight to VS-mode (medeleg and hedeleg). */
+const guestExceptions = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((mask, cause) => mask | (1 << cause), 0);
+const virtualInterrupts = mip.VSSIP | mip.VSTIP | mip.VSEIP;
+const never = 0xffff_ffff_ffff_ffffn;
+const guestPageFaultAccess: Record<number, Access> = {
+  [Exception.instructionGuestPageFault]: Access.Fetch,
+  [Exception.loadGuestPageFault]: Access.Read,
+  [Exception.storeGuestPageFault]: Access.Write,
+};
+const loads: Record<string, { size: AccessSize; signed: boolean }> = {
+  lb: { size: 1, signed: true },
+  lh: { size: 2, signed: true },
+  lw: { size: 4, signed: true },
+  ld: { size: 8, signed: true },
+  lbu: { size: 1, signed: false },
+  lhu: { size: 2, signed: false },
+  lwu: { size: 4, signed: false },
+};
+const stores: Record<string, AccessSize> = { sb: 1, sh: 2, sw: 4, sd: 8 };
+const hex = (value: bigint): string => `0x${BigInt.asUintN(64, value).toString(16)}`;
+
+type Partial = Omit<ExitRecord, "sequence">;
+
+export class HardwareAssistedMonitor implements TrapInterceptor {
+  readonly vcpus: VirtualCpu[];
+  readonly nested: NestedPageTables;
+  readonly sbiHost: SbiHost;
+
+  constructor(
+    readonly board: MonitorBoard,
+    readonly map: GuestPhysicalMap,
+    readonly exits: ExitLog,
+  ) {
+    this.vcpus = board.harts.map((hart) => new VirtualCpu(hart.hartId, hart.hartId === 0));
+    this.nested = new NestedPageTables(board.bus, map, map.monitorRegion);
+    this.sbiHost = this.createSbiHost();
+  }
+
+  start(entry: bigint, deviceTree: bigint): void {
+    for (const hart of this.board.harts) {
+      hart.monitor = this;
+      const vcpu = this.vcpus[hart.hartId];
+      if (vcpu.state === "started") {
+        this.enterGuest(hart, vcpu, entry, BigInt(hart.hartId), deviceTree);
+      } else {
+        hart.setMie(0);
+        hart.waiting = true;
+      }
+    }
+  }
+
+  /** The monitor forgets its nested mappings (machine reset): they are rebuilt on demand. */
+  flushTranslations(): void {
+    for (const hart of this.board.harts) hart.tlb.flush();
+  }
+
+  private configureHart(hart: Hart): void {
+    hart.csr.medeleg = guestExceptions;
+    hart.h.hedeleg = guestExceptions;
+    hart.setMideleg(0);
+    hart.h.hideleg = virtualInterrupts;
+    hart.csr.mcounteren = 0b111;
+    hart.h.hcounteren = 0b111;
+    // The monitor's own lines; the VS-level enables (vsie) are the guest's and start clear.
+    hart.setMie(mip.MTIP | mip.SEIP | mip.MSIP);
+    hart.setHgatp(this.nested.hgatp());
+    this.board.clint.write(0x4000 + 8 * hart.hartId, 8, never);
+  }
+
+  enterGuest(hart: Hart, vcpu: VirtualCpu, entry: bigint, a0: bigint, a1: bigint): void {
+    this.configureHart(hart);
+    vcpu.state = "started";
+    hart.setVsstatus(0);
+    hart.setVsatp(0n);
+    hart.x[10] = a0;
+    hart.x[11] = a1;
+    hart.pc = entry;
+    hart.setPrivilege(1, true);
+    hart.waiting = false;
+  }
+
+  // ---- exits -----------------------------------------------------------
+
+  trap(hart: Hart, cause: number, interrupt: boolean, tval: bigint, tval2 = 0n): void {
+    const started = process.hrtime.bigint();
+    const vcpu = this.vcpus[hart.hartId];
+    const record = interrupt ? this.interrupt(hart, vcpu, cause) : this.exception(hart, vcpu, cause, tval, tval2);
+    this.resyncExternalLine(hart);
+    if (record) {
+      this.exits.record(record);
+      this.exits.addHostTime(record.reason, Number(process.hrtime.bigint() - started), record.detail);
+    }
+  }
+
+  private base(hart: Hart, vcpu: VirtualCpu, reason: ExitReason, detail: string, handling: string, cost: number, instruction?: ReturnType<typeof decode32>): Partial {
+    const pc = hart.pc;
+    return { vcpu: vcpu.hartId, instret: hart.instret, reason, detail, pc, instruction: instruction?.raw, disassembly: instruction && disassemble(instruction, pc), handling, cost };
+  }
+
+  private interrupt(hart: Hart, vcpu: VirtualCpu, cause: number): Partial | undefined {
+    switch (cause) {
+      case Interrupt.machineTimer:
+        this.board.clint.write(0x4000 + 8 * hart.hartId, 8, never);
+        hart.setHvip(hart.h.hvip | mip.VSTIP);
+        return this.base(hart, vcpu, "timer", "supervisor timer", "hvip.VSTIP set", 1);
+      case Interrupt.supervisorExternal:
+        // The PLIC's S-context line is the guest's: injected through hvip until the guest has claimed.
+        hart.setHvip(hart.h.hvip | mip.VSEIP);
+        hart.setMie(hart.csr.mie & ~mip.SEIP);
+        return this.base(hart, vcpu, "external-interrupt", "supervisor external", "hvip.VSEIP set", 1);
+      case Interrupt.machineSoftware:
+        this.board.clint.write(4 * hart.hartId, 4, 0n);
+        return this.base(hart, vcpu, "interrupt-injected", "ipi", "hvip.VSSIP pending", 1);
+      default:
+        return undefined;
+    }
+  }
+
+  private resyncExternalLine(hart: Hart): void {
+    if ((hart.csr.mipHardware & mip.SEIP) === 0 && (hart.h.hvip & mip.VSEIP) !== 0) {
+      hart.setHvip(hart.h.hvip & ~mip.VSEIP);
+      hart.setMie(hart.csr.mie | mip.SEIP);
+    }
+  }
+
+  private exception(hart: Hart, vcpu: VirtualCpu, cause: number, tval: bigint, tval2: bigint): Partial {
+    switch (cause) {
+      case Exception.environmentCallFromVS:
+        return this.hypercall(hart, vcpu);
+      case Exception.instructionGuestPageFault:
+      case Exception.loadGuestPageFault:
+      case Exception.storeGuestPageFault:
+        return this.guestPageFault(hart, vcpu, cause, tval, (tval2 << 2n) | (tval & 3n));
+      default: {
+        // A virtual instruction (an HS-only CSR or instruction) or anything else the guest may not do: it sees an illegal instruction.
+        const record = this.base(hart, vcpu, "illegal-instruction-injected", cause === Exception.virtualInstruction ? "virtual instruction" : `cause ${cause}`, "scause=2 → vstvec", 1);
+        hart.takeTrap(Exception.illegalInstruction, false, cause === Exception.virtualInstruction ? tval : 0n);
+        return record;
+      }
+    }
+  }
+
+  private hypercall(hart: Hart, vcpu: VirtualCpu): Partial {
+    const x = hart.x;
+    const record = this.base(hart, vcpu, "sbi", "", "", 1, decode32(0x00000073));
+    const result = handleSbiCall(this.sbiHost, vcpu, { a0: x[10], a1: x[11], a2: x[12], a3: x[13], a4: x[14], a5: x[15], a6: x[16], a7: x[17] });
+    x[10] = BigInt.asIntN(64, result.error);
+    if (!result.legacy) x[11] = BigInt.asIntN(64, result.value);
+    hart.pc = hart.pc + 4n;
+    record.detail = result.name;
+    record.handling = result.summary;
+    return record;
+  }
+
+  private guestPageFault(hart: Hart, vcpu: VirtualCpu, cause: number, tval: bigint, gpa: bigint): Partial {
+    const fill = this.nested.fill(gpa);
+    if (fill) {
+      hart.tlb.flush();
+      return this.base(hart, vcpu, "nested-fill", cause === Exception.instructionGuestPageFault ? "fetch" : cause === Exception.loadGuestPageFault ? "load" : "store", `G-stage PTE ${hex(fill.gpa)} → ${hex(fill.hpa)} urwx`, fill.writes);
+    }
+    return this.mmio(hart, vcpu, gpa, guestPageFaultAccess[cause], tval);
+  }
+
+  /** Device access: the instruction is fetched through both stages, performed on the device, and stepped over. */
+  private mmio(hart: Hart, vcpu: VirtualCpu, gpa: bigint, access: Access, tval: bigint): Partial {
+    const pc = hart.pc;
+    let instruction: ReturnType<typeof decode32> | undefined;
+    if (access !== Access.Fetch) {
+      try {
+        const low = Number(this.board.bus.readPhysical(translateGuest(hart, this.board.bus, hart.tlb.counters, pc, Access.Fetch, hart.priv, false), 2) ?? 0n);
+        const high = (low & 3) === 3 ? Number(this.board.bus.readPhysical(translateGuest(hart, this.board.bus, hart.tlb.counters, pc + 2n, Access.Fetch, hart.priv, false), 2) ?? 0n) : 0;
+        instruction = (low & 3) === 3 ? decode32(low | (high << 16)) : decode16(low);
+      } catch (error) {
+        if (!(error instanceof Trap)) throw error;
+      }
+    }
+    const region = this.board.bus.findRegion(gpa);
+    const load = instruction && loads[instruction.name];
+    const store = instruction && stores[instruction.name];
+    if (!instruction || !region || this.board.privateDevices.has(region.device) || (!load && !store)) {
+      const fault = access === Access.Write ? Exception.storeAccessFault : access === Access.Fetch ? Exception.instructionAccessFault : Exception.loadAccessFault;
+      const record = this.base(hart, vcpu, "exception-injected", region ? region.device.name : "unmapped", `access fault at gpa ${hex(gpa)} → vstvec`, 2, instruction);
+      hart.takeTrap(fault, false, tval, 0n, true);
+      return record;
+    }
+    const device = region.device;
+    const offset = Number(gpa - region.base);
+    if (load) {
+      const raw = this.board.bus.readPhysical(gpa, load.size) ?? 0n;
+      if (instruction.rd !== 0) hart.x[instruction.rd] = BigInt.asIntN(64, load.signed ? BigInt.asIntN(load.size * 8, raw) : raw);
+      hart.pc = pc + BigInt(instruction.length);
+      return this.base(hart, vcpu, "mmio-read", `${device.name}.${device.registerName(offset, false)}`, `read ${hex(raw)}`, 4, instruction);
+    }
+    const value = BigInt.asUintN(store! * 8, hart.x[instruction.rs2]);
+    this.board.bus.writePhysical(gpa, store!, value);
+    hart.pc = pc + BigInt(instruction.length);
+    return this.base(hart, vcpu, "mmio-write", `${device.name}.${device.registerName(offset, true)}`, `wrote ${hex(value)}`, 4, instruction);
+  }
+
+  // ---- SBI -------------------------------------------------------------
+
+  private createSbiHost(): SbiHost {
+    const board = this.board;
+    const hartOf = (vcpu: VirtualCpu) => board.harts[vcpu.hartId];
+    return {
+      hartCount: board.harts.length,
+      vcpu: (hartId) => this.vcpus[hartId],
+      mtime: () => board.clint.mtime(),
+      setTimer: (vcpu, deadline) => {
+        vcpu.sbiTimer = BigInt.asUintN(64, deadline);
+        const hart = hartOf(vcpu);
+        hart.setHvip(hart.h.hvip & ~mip.VSTIP);
+        if (board.clint.mtime() >= vcpu.sbiTimer) hart.setHvip(hart.h.hvip | mip.VSTIP);
+        else board.clint.write(0x4000 + 8 * vcpu.hartId, 8, vcpu.sbiTimer);
+      },
+      sendSoftwareInterrupt: (hartIds) => {
+        for (const id of hartIds) {
+          board.harts[id].setHvip(board.harts[id].h.hvip | mip.VSSIP);
+          if (board.harts[id].waiting) board.clint.write(4 * id, 4, 1n);
+        }
+      },
+      remoteFence: (hartIds) => {
+        for (const id of hartIds) board.harts[id].tlb.flush();
+      },
+      hartStart: (hartId, startAddress, opaque) => {
+        this.enterGuest(board.harts[hartId], this.vcpus[hartId], startAddress, BigInt(hartId), opaque);
+        return 0;
+      },
+      hartStop: (vcpu) => {
+        vcpu.state = "stopped";
+        const hart = hartOf(vcpu);
+        hart.setMie(0);
+        hart.waiting = true;
+        return 0;
+      },
+      systemReset: (resetType, reason) => {
+        if (resetType === 0) board.powerOff(reason === 1 ? 1 : 0, "SBI SRST");
+        else board.reset("SBI SRST");
+      },
+      consoleWrite: (bytes) => board.consoleWrite(bytes),
+      consoleReadAvailable: (max) => board.consoleRead(max),
+      readGuestPhysical: (gpa, length) => {
+        const hpa = this.map.isRam(gpa, BigInt(length)) ? this.map.toHost(gpa) : undefined;
+        return hpa === undefined ? undefined : board.bus.readBytes(hpa, length);
+      },
+      writeGuestPhysical: (gpa, bytes) => {
+        const hpa = this.map.isRam(gpa, BigInt(bytes.length)) ? this.map.toHost(gpa) : undefined;
+        return hpa !== undefined && board.bus.writeBytes(hpa, bytes);
+      },
+    };
+  }
+}
