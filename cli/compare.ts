@@ -5,7 +5,7 @@
  * files, prints, and picks the exit status.
  */
 import { UserInputError } from "../vmm-core/machine/errors";
-import { compareModes, type ComparedGuest, type ModeComparison, type ModeMeasurement } from "../vmm-core/machine/mode-comparison";
+import { compareModes, firstDifference, type ComparedGuest, type ModeComparison, type ModeMeasurement } from "../vmm-core/machine/mode-comparison";
 import { displayName, readGuestFile } from "../debug-adapter/host-files";
 import type { CompareOptions } from "./arguments";
 import { exitStatus as runExitStatus } from "./run";
@@ -94,7 +94,7 @@ export function formatComparison(comparison: ModeComparison, kernelName: string)
   row("monitor work (cost)", (m) => grouped(m.monitorWork));
   row("wall seconds", (m) => m.wallSeconds.toFixed(3));
   row("guest MIPS", (m) => m.mips.toFixed(2));
-  row("guest output", (m) => (m === ms[0] ? `${grouped(m.output.length)} bytes` : comparison.outputIdentical ? "identical" : "differs"));
+  row("guest output", (m) => (m === ms[0] ? `${grouped(m.output.length)} bytes` : firstDifference(ms[0], m) ? "differs" : "identical"));
 
   const widths = rows[0].map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
   const lines = [`vmscope compare: ${kernelName}`, ""];

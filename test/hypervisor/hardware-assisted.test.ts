@@ -12,6 +12,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Machine, type VirtualizationMode } from "../../vmm-core/machine/machine";
 import { toJsonLine } from "../../vmm-core/hypervisor/exit-log";
+import { translateNested } from "../../vmm-core/hypervisor/nested-translate";
+import type { HardwareAssistedMonitor } from "../../vmm-core/hypervisor/hardware-assisted";
+import { Access } from "../../vmm-core/hart/mmu";
 import { needTool, debianFirmware } from "../support/reference";
 
 const cli = join(__dirname, "..", "..", "bin", "vmscope.js");
@@ -91,4 +94,34 @@ test("Debian's U-Boot runs hardware-assisted: prompt, version, poweroff through 
   assert.match(run.stderr, /nested-fill/);
   assert.match(run.stderr, /sbi\s+SRST\.system_reset\s+1/);
   assert.doesNotMatch(run.stderr, /csr-write/, "U-Boot's CSR writes stay in VS-mode");
+});
+
+test("the two-dimensional walk of a kernel address: every guest PTE fetch goes through the nested tables", () => {
+  const run = runPaging("hardware-assisted");
+  const hart = run.machine.harts[0];
+  assert.equal(hart.h.vsatp >> 60n, 8n, "the guest left Sv39 on");
+  const state = {
+    vsatp: hart.h.vsatp,
+    hgatp: hart.h.hgatp,
+    privilege: 1,
+    sum: false,
+    mxr: false,
+  };
+  // The kernel's text is identity-mapped with 4 KiB pages: 3 VS-stage levels, each PTE fetch a 3-level G-stage walk, then the data's.
+  const walk = translateNested(run.machine.bus, state, 0x8020_0000n, Access.Fetch);
+  assert.equal(walk.fault, undefined);
+  assert.equal(walk.gpa, 0x8020_0000n);
+  assert.equal(walk.hpa, 0x8020_0000n + run.machine.guestRamOffset, "guest-physical RAM lives after the monitor's region");
+  assert.equal(walk.guestSteps.length, 3);
+  assert.equal(walk.nestedWalks.length, 4, "one G-stage walk per VS-stage PTE, and one for the data");
+  assert.equal(walk.memoryReferences, 15, "(3+1)x(3+1)-1");
+  assert.deepEqual(walk.nestedWalks.map((nested) => nested.purpose), ["VS-stage PTE, level 2", "VS-stage PTE, level 1", "VS-stage PTE, level 0", "data"]);
+  // The G-stage tree the monitor built maps guest RAM only, as coalesced user RWX ranges.
+  const tree = (run.machine.monitor as HardwareAssistedMonitor).nested.tree({ readPte: (a) => run.machine.bus.readPhysical(a, 8), writePte: () => false });
+  assert.ok(tree.ranges.length > 0);
+  for (const range of tree.ranges) {
+    assert.ok(range.va >= 0x8000_0000n && range.vaEnd <= 0x8800_0000n, "only guest RAM is mapped");
+    assert.equal(range.pa - range.va, run.machine.guestRamOffset);
+    assert.match(range.flags, /RWXU/);
+  }
 });
