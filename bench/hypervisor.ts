@@ -48,10 +48,10 @@ function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options: Bench
   const result: BenchResult = { name: `hypervisor: ${guest.name}`, rows: [], checks: [], notes: [] };
   const expected = expectedOutput(guest);
   const repetitions = options.quick ? 1 : 3;
-  const byMode: Record<"none" | "trap-and-emulate", ModeRun[]> = { none: [], "trap-and-emulate": [] };
+  const byMode: Record<"none" | "trap-and-emulate" | "hardware-assisted", ModeRun[]> = { none: [], "trap-and-emulate": [], "hardware-assisted": [] };
   // Alternating, so a burst of load on the host hits both modes alike.
   for (let i = 0; i < repetitions; i++) {
-    for (const mode of ["none", "trap-and-emulate"] as const) {
+    for (const mode of ["none", "trap-and-emulate", "hardware-assisted"] as const) {
       const run = runInMode(guest, mode, maxInstructions);
       const exits = run.exits ? `, ${run.exits.total} exits` : "";
       options.log(`${guest.name} ${mode} run ${i + 1}/${repetitions}: ${(run.wallMs / 1000).toFixed(2)} s, ${run.instructions} instructions${exits}, ${run.reason}`);
@@ -60,6 +60,7 @@ function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options: Bench
   }
   const none = summarize(byMode.none);
   const emulated = summarize(byMode["trap-and-emulate"]);
+  const assisted = summarize(byMode["hardware-assisted"]);
   const kernel = (run: ModeRun) => kernelOutput(guest, run.console) ?? "(no banner)";
   const lastLine = (text: string) => JSON.stringify(text.trimEnd().split("\n").at(-1) ?? "");
 
@@ -73,6 +74,11 @@ function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options: Bench
     name: "trap-and-emulate: the kernel shut down through SBI SRST with exit code 0",
     ok: emulated.runs.every((run) => run.reason === "poweroff" && run.exitCode === 0 && run.powerSource === "SBI SRST"),
     detail: emulated.runs.map((run) => `${run.reason}/${run.exitCode} (${run.powerSource})`).join(", "),
+  });
+  result.checks.push({
+    name: "hardware-assisted: the kernel shut down through SBI SRST with exit code 0, its output the same",
+    ok: assisted.runs.every((run) => run.reason === "poweroff" && run.exitCode === 0 && run.powerSource === "SBI SRST" && kernel(run) === kernel(none.runs[0])),
+    detail: assisted.runs.map((run) => `${run.reason}/${run.exitCode} (${run.powerSource})`).join(", "),
   });
   result.checks.push({
     name: "both modes print identical guest output",
@@ -113,6 +119,15 @@ function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options: Bench
   } else {
     result.notes.push(`only ${exits} exits: no end-to-end figure (the ${extraMs.toFixed(0)} ms wall-time difference is execution speed, not exits)`);
   }
+  const assistedExits = assisted.best.exits?.total ?? 0;
+  result.rows.push(row("hardware-assisted: wall time (best)", "s", seconds(assisted.best)));
+  result.rows.push(row("hardware-assisted: speed", "MIPS", mips(assisted.best)));
+  result.rows.push(row("slowdown (hardware-assisted / none)", "x", seconds(assisted.best) / seconds(none.best)));
+  result.rows.push(row("hardware-assisted: exits", "count", assistedExits));
+  result.rows.push(row("hardware-assisted: exits per second", "1/s", assistedExits / seconds(assisted.best)));
+  if (assistedExits > 0) {
+    result.rows.push(row("hardware-assisted: exit round trip, monitor host time", "µs", hostNanoseconds(assisted.best) / assistedExits / 1000, undefined, targetExitMicroseconds));
+  }
   for (const [reason, counters] of reasonsByCount(emulated.best).slice(0, topReasons)) {
     result.rows.push(row(`exits: ${reason}`, "count", counters.count));
     result.rows.push(row(`round trip: ${reason}`, "µs", counters.hostNanoseconds / counters.count / 1000));
@@ -126,6 +141,7 @@ function guestBenchmark(guest: KernelGuest, runInMode: RunInMode, options: Bench
   };
   result.notes.push(`none: wall ${spread(none.runs)}; OpenSBI's boot (${(none.best.firmwareInstructions / 1e6).toFixed(1)}M instructions, ${(none.best.firmwareMs / 1000).toFixed(2)} s) not counted`);
   result.notes.push(`trap-and-emulate: wall ${spread(emulated.runs)}`);
+  result.notes.push(`hardware-assisted: wall ${spread(assisted.runs)}; exits ${reasonsByCount(assisted.best).map(([reason, counters]) => `${reason} ${counters.count}`).join(", ")}`);
   result.notes.push(
     "instructions are those the hart retired; under the monitor the trapping ones (CSR accesses, sret, sfence.vma, ecall) are emulated, not retired, and OpenSBI's SBI handlers count in mode none",
   );

@@ -59,7 +59,7 @@ export const defaultCompareLimit = 1_000_000_000;
 export const usage = `usage:
   vmscope run [ELF] [--bios FILE|none] [--kernel FILE] [--memory 128M] [--harts 1]
               [--append BOOTARGS] [--dtb FILE] [--timeout SECONDS]
-              [--max-instructions N] [--stats] [--mode none|trap-and-emulate]
+              [--max-instructions N] [--stats] [--mode none|trap-and-emulate|hardware-assisted]
               [--exit-log FILE] [--instructions-per-tick 10]
   vmscope compare [--bios FILE] --kernel FILE [--memory 128M] [--harts 1]
               [--append BOOTARGS] [--max-instructions N] [--input TEXT|--input-file FILE]
