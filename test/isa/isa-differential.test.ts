@@ -11,9 +11,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Machine } from "../../vmm-core/machine/machine";
 import { needTool } from "../support/reference";
-import { runQemu } from "../reference/qemu";
+import { firstDifference, runGuestOnQemu, runGuestOnVmscope } from "../support/guest-comparison";
 
 const isaDir = fileURLToPath(new URL(".", import.meta.url));
 const buildDir = join(isaDir, "build");
@@ -26,56 +25,9 @@ const guests = readdirSync(buildDir)
 const instructionBudget = 40_000_000;
 const qemuTimeoutMs = 10_000;
 
-interface GuestRun {
-  output: string;
-  poweredOff: boolean;
-  exitCode: number | null;
-  detail: string;
-}
 
-function runVmscope(elf: Uint8Array, name: string): GuestRun {
-  const chunks: Uint8Array[] = [];
-  const machine = new Machine({
-    memory: 128 * 1024 * 1024,
-    bios: undefined,
-    kernel: elf,
-    kernelName: `${name}.elf`,
-    console: { write: (bytes: Uint8Array) => chunks.push(bytes.slice()) },
-  });
-  const result = machine.run(instructionBudget);
-  const output = Buffer.concat(chunks).toString("latin1");
-  return {
-    output,
-    poweredOff: result.reason === "poweroff",
-    exitCode: machine.power.exitCode,
-    detail: `stopped by ${result.reason} after ${result.instructions} instructions, pc=0x${machine.harts[0].pc.toString(16)}`,
-  };
-}
 
-async function runReference(elfPath: string): Promise<GuestRun> {
-  const result = await runQemu(elfPath, { timeoutMs: qemuTimeoutMs });
-  return {
-    output: result.stdout.toString("latin1"),
-    poweredOff: !result.timedOut && result.exitCode !== null,
-    exitCode: result.exitCode,
-    detail: result.timedOut ? `QEMU timed out after ${qemuTimeoutMs} ms` : result.stderr.toString().trim(),
-  };
-}
 
-/** The first differing line with a few lines of context, diff style. */
-export function firstDifference(expected: string, actual: string, context = 3): string | undefined {
-  if (expected === actual) return undefined;
-  const want = expected.split("\n");
-  const got = actual.split("\n");
-  let i = 0;
-  while (i < want.length && i < got.length && want[i] === got[i]) i++;
-  const from = Math.max(0, i - context);
-  const lines = [`@@ first difference at line ${i + 1} @@`];
-  for (let k = from; k < i; k++) lines.push(`  ${want[k]}`);
-  for (let k = i; k < Math.min(want.length, i + context); k++) lines.push(`- ${want[k]}  (QEMU)`);
-  for (let k = i; k < Math.min(got.length, i + context); k++) lines.push(`+ ${got[k]}  (vmscope)`);
-  return lines.join("\n");
-}
 
 test("firstDifference points at the first differing line", () => {
   assert.equal(firstDifference("a\nb\n", "a\nb\n"), undefined);
@@ -109,8 +61,8 @@ test("ISA guests agree with QEMU", async (t) => {
     await t.test(name, async (st) => {
       if (!needTool(st, "qemu-system-riscv64")) return;
       const elfPath = join(buildDir, `${name}.elf`);
-      const reference = runReference(elfPath);
-      const ours = runVmscope(new Uint8Array(readFileSync(elfPath)), name);
+      const reference = runGuestOnQemu(elfPath, qemuTimeoutMs);
+      const ours = runGuestOnVmscope(new Uint8Array(readFileSync(elfPath)), name, instructionBudget);
       const qemu = await reference;
       assert.ok(qemu.poweredOff && qemu.exitCode === 0, `QEMU did not pass ${name}: exit ${qemu.exitCode}; ${qemu.detail}`);
       const diff = firstDifference(qemu.output, ours.output);

@@ -14,8 +14,8 @@ import { Exception, Interrupt, Trap, mip } from "../hart/trap";
 import { translateGuest } from "../hart/two-stage";
 import { decode16, decode32 } from "../isa/decoder";
 import { disassemble } from "../isa/disassembler";
-import type { AccessSize } from "../bus/device";
 import { handleSbiCall } from "./sbi/sbi";
+import { createSbiHost } from "./hypercalls";
 import type { SbiHost } from "./sbi/sbi-host";
 import { VirtualCpu } from "./vcpu";
 import type { ExitLog } from "./exit-log";
@@ -23,6 +23,7 @@ import type { ExitReason, ExitRecord } from "./exit-record";
 import type { GuestPhysicalMap } from "./guest-physical-map";
 import type { MonitorBoard } from "./monitor";
 import { NestedPageTables } from "./nested-page-tables";
+import { performDeviceAccess, refusedAccessFault } from "./mmio-emulation";
 
 /** Guest exceptions the hardware delivers straight to VS-mode (medeleg and hedeleg). */
 const guestExceptions = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((mask, cause) => mask | (1 << cause), 0);
@@ -33,16 +34,6 @@ const guestPageFaultAccess: Record<number, Access> = {
   [Exception.loadGuestPageFault]: Access.Read,
   [Exception.storeGuestPageFault]: Access.Write,
 };
-const loads: Record<string, { size: AccessSize; signed: boolean }> = {
-  lb: { size: 1, signed: true },
-  lh: { size: 2, signed: true },
-  lw: { size: 4, signed: true },
-  ld: { size: 8, signed: true },
-  lbu: { size: 1, signed: false },
-  lhu: { size: 2, signed: false },
-  lwu: { size: 4, signed: false },
-};
-const stores: Record<string, AccessSize> = { sb: 1, sh: 2, sw: 4, sd: 8 };
 const hex = (value: bigint): string => `0x${BigInt.asUintN(64, value).toString(16)}`;
 
 type Partial = Omit<ExitRecord, "sequence">;
@@ -200,79 +191,44 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
         if (!(error instanceof Trap)) throw error;
       }
     }
-    const region = this.board.bus.findRegion(gpa);
-    const load = instruction && loads[instruction.name];
-    const store = instruction && stores[instruction.name];
-    if (!instruction || !region || this.board.privateDevices.has(region.device) || (!load && !store)) {
-      const fault = access === Access.Write ? Exception.storeAccessFault : access === Access.Fetch ? Exception.instructionAccessFault : Exception.loadAccessFault;
-      const record = this.base(hart, vcpu, "exception-injected", region ? region.device.name : "unmapped", `access fault at gpa ${hex(gpa)} → vstvec`, 2, instruction);
-      hart.takeTrap(fault, false, tval, 0n, true);
+    const done = performDeviceAccess(this.board, hart, instruction, gpa);
+    if (done) {
+      const record = this.base(hart, vcpu, done.reason, done.detail, done.handling, 4, instruction);
+      record.pc = pc;
       return record;
     }
-    const device = region.device;
-    const offset = Number(gpa - region.base);
-    if (load) {
-      const raw = this.board.bus.readPhysical(gpa, load.size) ?? 0n;
-      if (instruction.rd !== 0) hart.x[instruction.rd] = BigInt.asIntN(64, load.signed ? BigInt.asIntN(load.size * 8, raw) : raw);
-      hart.pc = pc + BigInt(instruction.length);
-      return this.base(hart, vcpu, "mmio-read", `${device.name}.${device.registerName(offset, false)}`, `read ${hex(raw)}`, 4, instruction);
-    }
-    const value = BigInt.asUintN(store! * 8, hart.x[instruction.rs2]);
-    this.board.bus.writePhysical(gpa, store!, value);
-    hart.pc = pc + BigInt(instruction.length);
-    return this.base(hart, vcpu, "mmio-write", `${device.name}.${device.registerName(offset, true)}`, `wrote ${hex(value)}`, 4, instruction);
+    const region = this.board.bus.findRegion(gpa);
+    const record = this.base(hart, vcpu, "exception-injected", region ? region.device.name : "unmapped", `access fault at gpa ${hex(gpa)} → vstvec`, 2, instruction);
+    hart.takeTrap(refusedAccessFault(access), false, tval, 0n, true);
+    return record;
   }
 
   // ---- SBI -------------------------------------------------------------
 
+  /** Hardware-assisted's side: timer and IPIs injected through hvip, fences flush the hart's TLB. */
   private createSbiHost(): SbiHost {
-    const board = this.board;
-    const hartOf = (vcpu: VirtualCpu) => board.harts[vcpu.hartId];
-    return {
-      hartCount: board.harts.length,
-      vcpu: (hartId) => this.vcpus[hartId],
-      mtime: () => board.clint.mtime(),
+    const harts = this.board.harts;
+    const clint = this.board.clint;
+    const guestRam = (gpa: bigint, length: number) => (this.map.isRam(gpa, BigInt(length)) ? this.map.toHost(gpa) : undefined);
+    return createSbiHost(this.board, this.vcpus, {
       setTimer: (vcpu, deadline) => {
-        vcpu.sbiTimer = BigInt.asUintN(64, deadline);
-        const hart = hartOf(vcpu);
-        hart.setHvip(hart.h.hvip & ~mip.VSTIP);
-        if (board.clint.mtime() >= vcpu.sbiTimer) hart.setHvip(hart.h.hvip | mip.VSTIP);
-        else board.clint.write(0x4000 + 8 * vcpu.hartId, 8, vcpu.sbiTimer);
+        vcpu.sbiTimer = deadline;
+        const hart = harts[vcpu.hartId];
+        const due = clint.mtime() >= deadline;
+        hart.setHvip(due ? hart.h.hvip | mip.VSTIP : hart.h.hvip & ~mip.VSTIP);
+        clint.write(0x4000 + 8 * vcpu.hartId, 8, due ? never : deadline);
       },
-      sendSoftwareInterrupt: (hartIds) => {
-        for (const id of hartIds) {
-          board.harts[id].setHvip(board.harts[id].h.hvip | mip.VSSIP);
-          if (board.harts[id].waiting) board.clint.write(4 * id, 4, 1n);
-        }
-      },
-      remoteFence: (hartIds) => {
-        for (const id of hartIds) board.harts[id].tlb.flush();
-      },
-      hartStart: (hartId, startAddress, opaque) => {
-        this.enterGuest(board.harts[hartId], this.vcpus[hartId], startAddress, BigInt(hartId), opaque);
-        return 0;
-      },
-      hartStop: (vcpu) => {
-        vcpu.state = "stopped";
-        const hart = hartOf(vcpu);
-        hart.setMie(0);
-        hart.waiting = true;
-        return 0;
-      },
-      systemReset: (resetType, reason) => {
-        if (resetType === 0) board.powerOff(reason === 1 ? 1 : 0, "SBI SRST");
-        else board.reset("SBI SRST");
-      },
-      consoleWrite: (bytes) => board.consoleWrite(bytes),
-      consoleReadAvailable: (max) => board.consoleRead(max),
+      raiseSoftwareInterrupt: (hartId) => harts[hartId].setHvip(harts[hartId].h.hvip | mip.VSSIP),
+      fence: (hartId) => harts[hartId].tlb.flush(),
+      enterGuest: (hartId, startAddress, opaque) => this.enterGuest(harts[hartId], this.vcpus[hartId], startAddress, BigInt(hartId), opaque),
       readGuestPhysical: (gpa, length) => {
-        const hpa = this.map.isRam(gpa, BigInt(length)) ? this.map.toHost(gpa) : undefined;
-        return hpa === undefined ? undefined : board.bus.readBytes(hpa, length);
+        const hpa = guestRam(gpa, length);
+        return hpa === undefined ? undefined : this.board.bus.readBytes(hpa, length);
       },
       writeGuestPhysical: (gpa, bytes) => {
-        const hpa = this.map.isRam(gpa, BigInt(bytes.length)) ? this.map.toHost(gpa) : undefined;
-        return hpa !== undefined && board.bus.writeBytes(hpa, bytes);
+        const hpa = guestRam(gpa, bytes.length);
+        return hpa !== undefined && this.board.bus.writeBytes(hpa, bytes);
       },
-    };
+    });
   }
 }

@@ -8,41 +8,38 @@ import type { Hart } from "../hart/hart";
 import { mip } from "../hart/trap";
 import { handleSbiCall } from "./sbi/sbi";
 import type { SbiHost, RemoteFenceKind } from "./sbi/sbi-host";
-import type { Monitor } from "./monitor";
+import type { Monitor, MonitorBoard } from "./monitor";
 import type { VirtualCpu } from "./vcpu";
 
-/** The SBI host interface over a monitor. */
-export function sbiHostFor(monitor: Monitor): SbiHost {
-  const board = monitor.board;
+/** What differs between the two monitors when they serve SBI: how a vCPU's timer, IPIs, fences and start work. */
+export interface HypercallStrategy {
+  setTimer(vcpu: VirtualCpu, deadline: bigint): void;
+  raiseSoftwareInterrupt(hartId: number): void;
+  fence(hartId: number, kind: RemoteFenceKind, start: bigint, size: bigint, asid: bigint): void;
+  enterGuest(hartId: number, startAddress: bigint, opaque: bigint): void;
+  readGuestPhysical(gpa: bigint, length: number): Uint8Array | undefined;
+  writeGuestPhysical(gpa: bigint, bytes: Uint8Array): boolean;
+}
+
+/** The SBI host interface over a monitor's board and vCPUs; the mode-specific parts come from `strategy`. */
+export function createSbiHost(board: MonitorBoard, vcpus: VirtualCpu[], strategy: HypercallStrategy): SbiHost {
   return {
     hartCount: board.harts.length,
-    vcpu: (hartId) => monitor.vcpus[hartId],
+    vcpu: (hartId) => vcpus[hartId],
     mtime: () => board.clint.mtime(),
-    setTimer: (vcpu, deadline) => {
-      vcpu.sbiTimer = BigInt.asUintN(64, deadline);
-      monitor.programTimer(board.harts[vcpu.hartId], vcpu);
-    },
+    setTimer: (vcpu, deadline) => strategy.setTimer(vcpu, BigInt.asUintN(64, deadline)),
     sendSoftwareInterrupt: (hartIds) => {
       for (const id of hartIds) {
-        monitor.vcpus[id].csr.sip |= mip.SSIP;
+        strategy.raiseSoftwareInterrupt(id);
         // Another hart learns of it at its next exit: a machine software interrupt forces one.
         board.clint.write(4 * id, 4, 1n);
       }
     },
-    remoteFence: (hartIds, kind: RemoteFenceKind, start, size, asid) => {
-      // Stores to code are detected exactly, so FENCE.I needs nothing; the sfence kinds drop shadow entries.
-      if (kind === "fence.i") return;
-      const whole = size === 0xffff_ffff_ffff_ffffn || size > 1n << 39n;
-      for (const id of hartIds) {
-        if (whole) monitor.shadow.onSfenceVma(undefined, kind === "sfence.vma.asid" ? asid : undefined);
-        else for (let page = start & ~0xfffn; page < start + size; page += 0x1000n) monitor.shadow.onSfenceVma(page, kind === "sfence.vma.asid" ? asid : undefined);
-        const hart = board.harts[id];
-        monitor.applyContext(hart, monitor.vcpus[id]);
-      }
+    remoteFence: (hartIds, kind, start, size, asid) => {
+      for (const id of hartIds) strategy.fence(id, kind, start, size, asid);
     },
     hartStart: (hartId, startAddress, opaque) => {
-      const hart = board.harts[hartId];
-      monitor.enterGuest(hart, monitor.vcpus[hartId], startAddress, BigInt(hartId), opaque);
+      strategy.enterGuest(hartId, startAddress, opaque);
       return 0;
     },
     hartStop: (vcpu) => {
@@ -58,9 +55,34 @@ export function sbiHostFor(monitor: Monitor): SbiHost {
     },
     consoleWrite: (bytes) => board.consoleWrite(bytes),
     consoleReadAvailable: (max) => board.consoleRead(max),
+    readGuestPhysical: (gpa, length) => strategy.readGuestPhysical(gpa, length),
+    writeGuestPhysical: (gpa, bytes) => strategy.writeGuestPhysical(gpa, bytes),
+  };
+}
+
+/** Trap-and-emulate's side: the vCPU's virtual timer and SSIP, shadow entries dropped by fences. */
+export function sbiHostFor(monitor: Monitor): SbiHost {
+  const board = monitor.board;
+  return createSbiHost(board, monitor.vcpus, {
+    setTimer: (vcpu, deadline) => {
+      vcpu.sbiTimer = deadline;
+      monitor.programTimer(board.harts[vcpu.hartId], vcpu);
+    },
+    raiseSoftwareInterrupt: (hartId) => {
+      monitor.vcpus[hartId].csr.sip |= mip.SSIP;
+    },
+    fence: (hartId, kind, start, size, asid) => {
+      // Stores to code are detected exactly, so FENCE.I needs nothing; the sfence kinds drop shadow entries.
+      if (kind === "fence.i") return;
+      const byAsid = kind === "sfence.vma.asid" ? asid : undefined;
+      if (size === 0xffff_ffff_ffff_ffffn || size > 1n << 39n) monitor.shadow.onSfenceVma(undefined, byAsid);
+      else for (let page = start & ~0xfffn; page < start + size; page += 0x1000n) monitor.shadow.onSfenceVma(page, byAsid);
+      monitor.applyContext(board.harts[hartId], monitor.vcpus[hartId]);
+    },
+    enterGuest: (hartId, startAddress, opaque) => monitor.enterGuest(board.harts[hartId], monitor.vcpus[hartId], startAddress, BigInt(hartId), opaque),
     readGuestPhysical: (gpa, length) => monitor.memory.readBytes(gpa, length),
     writeGuestPhysical: (gpa, bytes) => monitor.memory.writeBytes(gpa, bytes),
-  };
+  });
 }
 
 /** Serves the guest kernel's ECALL: arguments from a0–a7, results into a0 (and a1), pc past the ECALL. */

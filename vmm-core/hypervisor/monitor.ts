@@ -246,7 +246,7 @@ export class Monitor implements TrapInterceptor {
         return record;
       }
       case "mmio":
-        return emulateMmio(this, hart, vcpu, outcome.gpa, access, outcome.cost);
+        return emulateMmio(this, hart, vcpu, outcome.gpa, access, outcome.cost, tval);
     }
   }
 
