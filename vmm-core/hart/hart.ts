@@ -31,8 +31,8 @@ export const enum Privilege {
 }
 
 export class Hart {
-  /** x0..x31, the pc and a scratch slot, as signed 64-bit values. */
-  readonly r = new BigInt64Array(34);
+  /** x0..x31, the pc, a scratch slot and a sink for writes to x0, as signed 64-bit values. */
+  readonly r = new BigInt64Array(35);
   /** The same bytes as 32-bit halves, for address arithmetic on numbers. */
   readonly r32 = new Int32Array(this.r.buffer);
   /** The general registers x0..x31. */
@@ -141,7 +141,6 @@ export class Hart {
    * request, or by a thrown trap (caught in run(), outside the hot loop).
    */
   private runStraight(count: number): void {
-    const r = this.r;
     const r32 = this.r32;
     const tlb = this.tlb;
     for (let i = 0; i < count; i++) {
@@ -153,7 +152,6 @@ export class Hart {
         r32[PC * 2] = low | 0;
         if (low > 0xffff_ffff) r32[PC * 2 + 1] = (r32[PC * 2 + 1] + 1) | 0;
       }
-      r[0] = 0n;
       this.instret++;
       if (this.interruptCheck || this.waiting || this.stopRequested) return;
     }
@@ -177,14 +175,6 @@ export class Hart {
   /** Splits a 64-bit address into the halves the TLB indexes by. */
   private split(address: bigint): void {
     this.r[SCRATCH] = address;
-  }
-
-  /** Puts x[rs1] + offset in the scratch slot, computed on 32-bit halves (loads and stores). */
-  effectiveAddress(rs1: number, offset: number): void {
-    const r32 = this.r32;
-    const sum = (r32[rs1 * 2] >>> 0) + offset;
-    r32[SCRATCH * 2] = sum | 0;
-    r32[SCRATCH * 2 + 1] = (r32[rs1 * 2 + 1] + (sum > 0xffff_ffff ? 1 : sum < 0 ? -1 : 0)) | 0;
   }
 
   load(address: bigint, size: 1 | 2 | 4 | 8, signed: boolean): bigint {

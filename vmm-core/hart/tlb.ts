@@ -180,14 +180,16 @@ export class Tlb {
   }
 
   /**
-   * Load into register `rd` from the address in the hart's scratch slot.
+   * Load into register `rd` from x[base] + displacement.
    * The hit path moves 32-bit halves between the page and the register
    * file, so no bigint is created.
    */
-  loadInto(rd: number, size: 1 | 2 | 4 | 8, signed: boolean): void {
+  loadInto(rd: number, base: number, displacement: number, size: 1 | 2 | 4 | 8, signed: boolean): void {
     const r32 = this.registers32;
-    const low = r32[scratchLow];
-    const high = r32[scratchLow + 1];
+    // x[base] + displacement on the 32-bit halves.
+    const sum = (r32[base * 2] >>> 0) + displacement;
+    const low = sum | 0;
+    const high = (r32[base * 2 + 1] + (sum > 0xffff_ffff ? 1 : sum < 0 ? -1 : 0)) | 0;
     const offset = low & 0xfff;
     if (offset + size <= pageSize) {
       const i = (low >>> 12) & indexMask;
@@ -217,14 +219,17 @@ export class Tlb {
         return;
       }
     }
+    r32[scratchLow] = low;
+    r32[scratchLow + 1] = high;
     this.hart.r[rd] = this.load(this.hart.r[scratchSlot], low, high, size, signed);
   }
 
-  /** Store the low `size` bytes of register `rs2` at the address in the scratch slot. */
-  storeFrom(rs2: number, size: 1 | 2 | 4 | 8): void {
+  /** Store the low `size` bytes of register `rs2` at x[base] + displacement. */
+  storeFrom(rs2: number, base: number, displacement: number, size: 1 | 2 | 4 | 8): void {
     const r32 = this.registers32;
-    const low = r32[scratchLow];
-    const high = r32[scratchLow + 1];
+    const sum = (r32[base * 2] >>> 0) + displacement;
+    const low = sum | 0;
+    const high = (r32[base * 2 + 1] + (sum > 0xffff_ffff ? 1 : sum < 0 ? -1 : 0)) | 0;
     const offset = low & 0xfff;
     if (offset + size <= pageSize) {
       const i = (low >>> 12) & indexMask;
@@ -249,6 +254,8 @@ export class Tlb {
         }
       }
     }
+    r32[scratchLow] = low;
+    r32[scratchLow + 1] = high;
     this.store(this.hart.r[scratchSlot], low, high, size, this.hart.r[rs2]);
   }
 

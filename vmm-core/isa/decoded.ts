@@ -8,6 +8,9 @@ import type { Hart } from "../hart/hart";
 /** Executes one instruction. Returns true when it wrote the pc itself (jumps, taken branches, traps returns). */
 export type Handler = (hart: Hart, instruction: Decoded) => boolean | void;
 
+/** Register-file slot that absorbs writes to x0 (after x0..x31, the pc and the scratch slot). */
+export const sinkRegister = 34;
+
 export type Format = "R" | "I" | "S" | "B" | "U" | "J" | "shift" | "csr" | "csri" | "amo" | "none" | "fence" | "sfence" | "hload" | "hstore";
 
 export class Decoded {
@@ -30,7 +33,14 @@ export class Decoded {
     readonly compressedName: string | undefined,
   ) {
     this.lengthBig = length === 2 ? 2n : 4n;
+    this.destination = rd === 0 ? sinkRegister : rd;
   }
+
+  /**
+   * Where handlers write rd: x0's writes go to a sink slot of the register
+   * file instead, so the loop never has to clear x0 after an instruction.
+   */
+  readonly destination: number;
 
   /** The length as a bigint, added to the pc after the instruction. */
   readonly lengthBig: bigint;

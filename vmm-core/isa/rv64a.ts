@@ -32,7 +32,7 @@ function amo(size: 4 | 8, combine: (old: bigint, operand: bigint) => bigint): Ha
     aligned(address, size, Exception.storeAddressMisaligned);
     const old = amoRead(h, address, size);
     h.store(address, size, combine(old, BigInt.asIntN(width, h.r[d.rs2])));
-    h.r[d.rd] = old;
+    h.r[d.destination] = old;
   };
 }
 
@@ -44,7 +44,7 @@ function loadReserved(size: 4 | 8): Handler {
     h.reservationAddress = u64(address);
     h.reservationValue = value;
     h.reservationSize = size;
-    h.r[d.rd] = value;
+    h.r[d.destination] = value;
   };
 }
 
@@ -56,9 +56,9 @@ function storeConditional(size: 4 | 8): Handler {
     h.reservationAddress = -1n;
     if (reserved && amoRead(h, address, size) === h.reservationValue) {
       h.store(address, size, h.r[d.rs2]);
-      h.r[d.rd] = 0n;
+      h.r[d.destination] = 0n;
     } else {
-      h.r[d.rd] = 1n;
+      h.r[d.destination] = 1n;
     }
   };
 }

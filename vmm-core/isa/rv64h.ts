@@ -34,7 +34,7 @@ function hypervisorLoad(size: 1 | 2 | 4 | 8, signed: boolean, executeForRead = f
     const physical = guestPhysical(h, address, Access.Read, executeForRead);
     const value = h.bus.readPhysical(physical, size);
     if (value === undefined) throw new Trap(Exception.loadAccessFault, BigInt.asUintN(64, address), 0n, true);
-    h.r[d.rd] = signed ? BigInt.asIntN(size * 8, value) : value;
+    h.r[d.destination] = signed ? BigInt.asIntN(size * 8, value) : value;
   };
 }
 

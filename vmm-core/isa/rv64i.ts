@@ -37,15 +37,13 @@ function equal(r32: Int32Array, a: number, b: number): boolean {
 
 function loadOf(size: 1 | 2 | 4 | 8, signed: boolean): Handler {
   return (h, d) => {
-    h.effectiveAddress(d.rs1, d.immediate);
-    h.tlb.loadInto(d.rd, size, signed);
+    h.tlb.loadInto(d.destination, d.rs1, d.immediate, size, signed);
   };
 }
 
 function storeOf(size: 1 | 2 | 4 | 8): Handler {
   return (h, d) => {
-    h.effectiveAddress(d.rs1, d.immediate);
-    h.tlb.storeFrom(d.rs2, size);
+    h.tlb.storeFrom(d.rs2, d.rs1, d.immediate, size);
   };
 }
 
@@ -54,22 +52,22 @@ const low = (h: { r32: Int32Array }, register: number): number => h.r32[register
 
 export const rv64iHandlers: Record<string, Handler> = {
   lui: (h, d) => {
-    h.r[d.rd] = d.immediateBig;
+    h.r[d.destination] = d.immediateBig;
   },
   auipc: (h, d) => {
-    h.r[d.rd] = s64(h.r[PC] + d.immediateBig);
+    h.r[d.destination] = s64(h.r[PC] + d.immediateBig);
   },
   jal: (h, d) => {
     const r = h.r;
     const pc = r[PC];
-    r[d.rd] = s64(pc + d.lengthBig);
+    r[d.destination] = s64(pc + d.lengthBig);
     r[PC] = s64(pc + d.immediateBig);
     return true;
   },
   jalr: (h, d) => {
     const r = h.r;
     const target = s64(r[d.rs1] + d.immediateBig) & -2n;
-    r[d.rd] = s64(r[PC] + d.lengthBig);
+    r[d.destination] = s64(r[PC] + d.lengthBig);
     r[PC] = target;
     return true;
   },
@@ -91,88 +89,88 @@ export const rv64iHandlers: Record<string, Handler> = {
   sw: storeOf(4),
   sd: storeOf(8),
   addi: (h, d) => {
-    h.r[d.rd] = s64(h.r[d.rs1] + d.immediateBig);
+    h.r[d.destination] = s64(h.r[d.rs1] + d.immediateBig);
   },
   slti: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] < d.immediateBig ? 1n : 0n;
+    h.r[d.destination] = h.r[d.rs1] < d.immediateBig ? 1n : 0n;
   },
   sltiu: (h, d) => {
-    h.r[d.rd] = unsignedLess(h.r[d.rs1], d.immediateBig) ? 1n : 0n;
+    h.r[d.destination] = unsignedLess(h.r[d.rs1], d.immediateBig) ? 1n : 0n;
   },
   xori: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] ^ d.immediateBig;
+    h.r[d.destination] = h.r[d.rs1] ^ d.immediateBig;
   },
   ori: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] | d.immediateBig;
+    h.r[d.destination] = h.r[d.rs1] | d.immediateBig;
   },
   andi: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] & d.immediateBig;
+    h.r[d.destination] = h.r[d.rs1] & d.immediateBig;
   },
   slli: (h, d) => {
-    h.r[d.rd] = s64(h.r[d.rs1] << d.immediateBig);
+    h.r[d.destination] = s64(h.r[d.rs1] << d.immediateBig);
   },
   srli: (h, d) => {
-    h.r[d.rd] = s64(u64(h.r[d.rs1]) >> d.immediateBig);
+    h.r[d.destination] = s64(u64(h.r[d.rs1]) >> d.immediateBig);
   },
   srai: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] >> d.immediateBig;
+    h.r[d.destination] = h.r[d.rs1] >> d.immediateBig;
   },
   addiw: (h, d) => {
-    h.r[d.rd] = BigInt((low(h, d.rs1) + d.immediate) | 0);
+    h.r[d.destination] = BigInt((low(h, d.rs1) + d.immediate) | 0);
   },
   slliw: (h, d) => {
-    h.r[d.rd] = BigInt(low(h, d.rs1) << d.immediate);
+    h.r[d.destination] = BigInt(low(h, d.rs1) << d.immediate);
   },
   srliw: (h, d) => {
-    h.r[d.rd] = BigInt((low(h, d.rs1) >>> d.immediate) | 0);
+    h.r[d.destination] = BigInt((low(h, d.rs1) >>> d.immediate) | 0);
   },
   sraiw: (h, d) => {
-    h.r[d.rd] = BigInt(low(h, d.rs1) >> d.immediate);
+    h.r[d.destination] = BigInt(low(h, d.rs1) >> d.immediate);
   },
   add: (h, d) => {
-    h.r[d.rd] = s64(h.r[d.rs1] + h.r[d.rs2]);
+    h.r[d.destination] = s64(h.r[d.rs1] + h.r[d.rs2]);
   },
   sub: (h, d) => {
-    h.r[d.rd] = s64(h.r[d.rs1] - h.r[d.rs2]);
+    h.r[d.destination] = s64(h.r[d.rs1] - h.r[d.rs2]);
   },
   sll: (h, d) => {
-    h.r[d.rd] = s64(h.r[d.rs1] << BigInt(low(h, d.rs2) & 63));
+    h.r[d.destination] = s64(h.r[d.rs1] << BigInt(low(h, d.rs2) & 63));
   },
   slt: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] < h.r[d.rs2] ? 1n : 0n;
+    h.r[d.destination] = h.r[d.rs1] < h.r[d.rs2] ? 1n : 0n;
   },
   sltu: (h, d) => {
-    h.r[d.rd] = unsignedLess(h.r[d.rs1], h.r[d.rs2]) ? 1n : 0n;
+    h.r[d.destination] = unsignedLess(h.r[d.rs1], h.r[d.rs2]) ? 1n : 0n;
   },
   xor: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] ^ h.r[d.rs2];
+    h.r[d.destination] = h.r[d.rs1] ^ h.r[d.rs2];
   },
   srl: (h, d) => {
-    h.r[d.rd] = s64(u64(h.r[d.rs1]) >> BigInt(low(h, d.rs2) & 63));
+    h.r[d.destination] = s64(u64(h.r[d.rs1]) >> BigInt(low(h, d.rs2) & 63));
   },
   sra: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] >> BigInt(low(h, d.rs2) & 63);
+    h.r[d.destination] = h.r[d.rs1] >> BigInt(low(h, d.rs2) & 63);
   },
   or: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] | h.r[d.rs2];
+    h.r[d.destination] = h.r[d.rs1] | h.r[d.rs2];
   },
   and: (h, d) => {
-    h.r[d.rd] = h.r[d.rs1] & h.r[d.rs2];
+    h.r[d.destination] = h.r[d.rs1] & h.r[d.rs2];
   },
   addw: (h, d) => {
-    h.r[d.rd] = BigInt((low(h, d.rs1) + low(h, d.rs2)) | 0);
+    h.r[d.destination] = BigInt((low(h, d.rs1) + low(h, d.rs2)) | 0);
   },
   subw: (h, d) => {
-    h.r[d.rd] = BigInt((low(h, d.rs1) - low(h, d.rs2)) | 0);
+    h.r[d.destination] = BigInt((low(h, d.rs1) - low(h, d.rs2)) | 0);
   },
   sllw: (h, d) => {
-    h.r[d.rd] = BigInt(low(h, d.rs1) << (low(h, d.rs2) & 31));
+    h.r[d.destination] = BigInt(low(h, d.rs1) << (low(h, d.rs2) & 31));
   },
   srlw: (h, d) => {
-    h.r[d.rd] = BigInt((low(h, d.rs1) >>> (low(h, d.rs2) & 31)) | 0);
+    h.r[d.destination] = BigInt((low(h, d.rs1) >>> (low(h, d.rs2) & 31)) | 0);
   },
   sraw: (h, d) => {
-    h.r[d.rd] = BigInt(low(h, d.rs1) >> (low(h, d.rs2) & 31));
+    h.r[d.destination] = BigInt(low(h, d.rs1) >> (low(h, d.rs2) & 31));
   },
   // Memory ordering is trivially satisfied by a sequential emulator.
   fence: () => {},

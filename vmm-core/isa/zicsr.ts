@@ -16,13 +16,13 @@ function csrInstruction(operation: Operation, immediate: boolean): Handler {
     const writes = operation === "write" || source !== 0;
     const row = checkCsrAccess(h, d.csr, writes);
     if (typeof row === "number") return h.raise(row, BigInt(d.raw >>> 0));
-    const reads = operation !== "write" || d.rd !== 0;
+    const reads = operation !== "write" || d.destination !== 0;
     const old = reads ? BigInt.asIntN(64, row.read(h)) : 0n;
     if (writes) {
       const value = operation === "write" ? operand : operation === "set" ? old | operand : old & ~operand;
       if (row.write) row.write(h, BigInt.asUintN(64, value));
     }
-    if (reads) h.r[d.rd] = old;
+    if (reads) h.r[d.destination] = old;
   };
 }
 
