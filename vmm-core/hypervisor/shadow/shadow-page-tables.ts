@@ -123,19 +123,20 @@ export class ShadowPageTables {
 
   /** Host-physical address of the shadow root for this context (created empty if needed). */
   rootFor(context: ShadowContext): bigint {
-    // The monitor asks on every return to the guest, mostly for the context it asked for last.
-    const last = this.lastContext;
-    if (last !== undefined && this.lastRoot !== undefined && last.satp === context.satp && last.privilege === context.privilege && last.sum === context.sum && last.mxr === context.mxr) {
-      return this.lastRoot.frame;
+    // The monitor asks on every return to the guest, mostly for one of the two contexts it asked for last
+    // (a guest kernel and the process it runs).
+    for (const recent of this.recentRoots) {
+      const last = recent.context;
+      if (last.satp === context.satp && last.privilege === context.privilege && last.sum === context.sum && last.mxr === context.mxr) return recent.root.frame;
     }
     const root = this.ensureRoot(context);
-    this.lastContext = { satp: context.satp, privilege: context.privilege, sum: context.sum, mxr: context.mxr };
-    this.lastRoot = root;
+    this.recentRoots.unshift({ context: { satp: context.satp, privilege: context.privilege, sum: context.sum, mxr: context.mxr }, root });
+    if (this.recentRoots.length > 2) this.recentRoots.pop();
     return root.frame;
   }
 
-  private lastContext: ShadowContext | undefined;
-  private lastRoot: ShadowRoot | undefined;
+  /** The last two contexts asked for and their roots; forgotten when a root is evicted. */
+  private recentRoots: { context: ShadowContext; root: ShadowRoot }[] = [];
 
   /** The root for this context if one exists, without creating it or touching the LRU order. */
   peekRoot(context: ShadowContext): bigint | undefined {
@@ -331,7 +332,7 @@ export class ShadowPageTables {
   private evictOldest(): void {
     const oldest = this.roots.values().next().value;
     if (!oldest) return;
-    if (oldest === this.lastRoot) this.lastRoot = undefined;
+    this.recentRoots = this.recentRoots.filter((recent) => recent.root !== oldest);
     this.roots.delete(oldest.key);
     oldest.release(this.pool);
     this.counters.rootsEvicted++;
@@ -348,7 +349,7 @@ export class ShadowPageTables {
     for (const root of [...this.roots.values()]) {
       if (this.pool.available >= framesPerFill) break;
       if (root === keep) continue;
-      if (root === this.lastRoot) this.lastRoot = undefined;
+      this.recentRoots = this.recentRoots.filter((recent) => recent.root !== root);
       this.roots.delete(root.key);
       root.release(this.pool);
       this.counters.rootsEvicted++;
