@@ -127,7 +127,12 @@ export class ShadowPageTables {
     // (a guest kernel and the process it runs).
     for (const recent of this.recentRoots) {
       const last = recent.context;
-      if (last.satp === context.satp && last.privilege === context.privilege && last.sum === context.sum && last.mxr === context.mxr) return recent.root.frame;
+      if (last.satp === context.satp && last.privilege === context.privilege && last.sum === context.sum && last.mxr === context.mxr) {
+        // Still the most recently used root for the LRU cache, without rebuilding its key.
+        this.roots.delete(recent.root.key);
+        this.roots.set(recent.root.key, recent.root);
+        return recent.root.frame;
+      }
     }
     const root = this.ensureRoot(context);
     this.recentRoots.unshift({ context: { satp: context.satp, privilege: context.privilege, sum: context.sum, mxr: context.mxr }, root });
