@@ -149,6 +149,8 @@ export interface LockstepResult {
   clockReads: Record<string, ClockReadCount>;
   /** Traps the reference reported over the whole run. */
   referenceTraps: number;
+  /** QEMU trace records skipped as repeats of the previous one (block re-executed after an I/O access). */
+  repeatedRecords: number;
   elapsedMs: number;
   instructionsPerSecond: number;
 }
@@ -182,6 +184,7 @@ export async function runLockstep(options: LockstepOptions): Promise<LockstepRes
       divergence,
       clockReads,
       referenceTraps,
+      repeatedRecords,
       elapsedMs,
       instructionsPerSecond: Math.round(compared / Math.max(elapsedMs / 1000, 1e-3)),
     };
@@ -224,6 +227,7 @@ export async function runLockstep(options: LockstepOptions): Promise<LockstepRes
     };
   };
 
+  let repeatedRecords = 0;
   let state = await reference.next();
   if (!state) throw new Error(`${reference.name}: no initial state`);
   const first = await compare(0, state);
@@ -241,6 +245,14 @@ export async function runLockstep(options: LockstepOptions): Promise<LockstepRes
     machine.step(hartId);
     let nextState = reference.next();
     if (nextState instanceof Promise) nextState = await nextState;
+    // QEMU's -d trace logs a block again when it re-executes it after an I/O access (an MMIO store ends
+    // the block and the next one starts over): a record identical to the previous one — same pc, same
+    // registers, no trap — while vmscope has moved on is that artefact, not an instruction. Skip it.
+    while (nextState && vmscopeMoved(hart.pc, state) && sameState(nextState, state)) {
+      repeatedRecords++;
+      nextState = reference.next();
+      if (nextState instanceof Promise) nextState = await nextState;
+    }
     if (!nextState) {
       return finish(index - 1, {
         index,
@@ -269,6 +281,14 @@ export async function runLockstep(options: LockstepOptions): Promise<LockstepRes
     if (divergence) return finish(index - 1, divergence);
   }
   return finish(options.instructions);
+}
+
+function vmscopeMoved(pc: bigint, state: ReferenceState): boolean {
+  return pc !== state.pc;
+}
+
+function sameState(a: ReferenceState, b: ReferenceState): boolean {
+  return a.pc === b.pc && (a.traps?.length ?? 0) === 0 && a.x.every((value, i) => value === b.x[i]);
 }
 
 function describeInstruction(entry: HistoryEntry): string {
@@ -310,7 +330,7 @@ export function formatResult(result: LockstepResult): string {
     .join("; ");
   return (
     `${result.reference}: ${result.compared} instructions compared in ${(result.elapsedMs / 1000).toFixed(1)} s ` +
-    `(${result.instructionsPerSecond}/s); reference traps ${result.referenceTraps}; clock reads: ${clocks || "none"}` +
+    `(${result.instructionsPerSecond}/s); reference traps ${result.referenceTraps}; repeated reference records skipped ${result.repeatedRecords}; clock reads: ${clocks || "none"}` +
     (result.divergence ? `\n${formatDivergence(result.divergence, result.reference)}` : "")
   );
 }
