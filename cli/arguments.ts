@@ -5,6 +5,7 @@
 import { UserInputError } from "../vmm-core/machine/errors";
 import { parseMemorySize } from "../vmm-core/machine/memory-size";
 import { virtualizationModes, type VirtualizationMode } from "../vmm-core/machine/machine";
+import type { DriveOptions } from "../vmm-core/devices/virtio/block-storage";
 
 export interface RunOptions {
   /** Firmware file; undefined means none (the kernel runs bare from reset). */
@@ -23,6 +24,8 @@ export interface RunOptions {
   exitLog: string | undefined;
   /** Guest time: instructions retired per 10 MHz timer tick. */
   instructionsPerTick: number;
+  /** Disk images for virtio-blk, in --drive order; absent when none is given. */
+  drives?: DriveOptions[];
 }
 
 export interface CompareOptions {
@@ -61,6 +64,7 @@ export const usage = `usage:
               [--append BOOTARGS] [--dtb FILE] [--timeout SECONDS]
               [--max-instructions N] [--stats] [--mode none|trap-and-emulate|hardware-assisted]
               [--exit-log FILE] [--instructions-per-tick 10]
+              [--drive FILE[,readonly][,snapshot]]...
   vmscope compare [--bios FILE] --kernel FILE [--memory 128M] [--harts 1]
               [--append BOOTARGS] [--max-instructions N] [--input TEXT|--input-file FILE]
               [--instructions-per-tick 10] [--json]
@@ -73,6 +77,9 @@ run   boots a guest headless: its UART is this terminal (Ctrl-A X quits,
       --mode trap-and-emulate runs the kernel deprivileged under vmscope's
       monitor (its SBI, shadow page tables); --exit-log writes every VM exit
       as a JSON line; --stats adds the exit statistics.
+      --drive attaches a disk image as virtio-blk (repeatable; the first
+      drive is the last virtio-mmio slot, 0x10008000, as QEMU's first
+      -device; readonly refuses writes, snapshot keeps them in memory).
 compare runs one guest in every virtualization mode that applies and prints
       the figures side by side, one column per mode (--json: as data):
       guest instructions, VM exits by reason, hidden and true page faults,
@@ -92,8 +99,10 @@ dap   serves the Debug Adapter Protocol on stdio, or on a TCP port
 /** Flags that take a value, per subcommand; the rest are switches. */
 const runValueFlags = new Set([
   "--bios", "--kernel", "--memory", "--harts", "--append", "--dtb", "--timeout", "--max-instructions",
-  "--mode", "--exit-log", "--instructions-per-tick",
+  "--mode", "--exit-log", "--instructions-per-tick", "--drive",
 ]);
+/** Value flags that may be given more than once. */
+const repeatableFlags = new Set(["--drive"]);
 const runSwitches = new Set(["--stats"]);
 const compareValueFlags = new Set([
   "--bios", "--kernel", "--memory", "--harts", "--append", "--max-instructions", "--instructions-per-tick",
@@ -104,13 +113,15 @@ const dapValueFlags = new Set(["--port", "--host"]);
 
 interface Parsed {
   values: Map<string, string>;
+  /** Every value of a repeatable flag, in order. */
+  lists: Map<string, string[]>;
   switches: Set<string>;
   positionals: string[];
 }
 
 /** Splits `--flag value`, `--flag=value`, switches and positionals; rejects unknown flags. */
 function tokenize(args: string[], valueFlags: Set<string>, switches: Set<string>, command: string): Parsed {
-  const parsed: Parsed = { values: new Map(), switches: new Set(), positionals: [] };
+  const parsed: Parsed = { values: new Map(), lists: new Map(), switches: new Set(), positionals: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--") {
@@ -133,6 +144,10 @@ function tokenize(args: string[], valueFlags: Set<string>, switches: Set<string>
       } else {
         if (i + 1 >= args.length) throw new UserInputError(`option ${flag} needs a value`);
         value = args[++i];
+      }
+      if (repeatableFlags.has(flag)) {
+        parsed.lists.set(flag, [...(parsed.lists.get(flag) ?? []), value]);
+        continue;
       }
       if (parsed.values.has(flag)) throw new UserInputError(`option ${flag} given twice`);
       parsed.values.set(flag, value);
@@ -168,7 +183,7 @@ function nonEmpty(value: string | undefined, flag: string): string | undefined {
 const maxHarts = 512;
 
 function parseRun(args: string[]): RunOptions {
-  const { values, switches, positionals } = tokenize(args, runValueFlags, runSwitches, "run");
+  const { values, lists, switches, positionals } = tokenize(args, runValueFlags, runSwitches, "run");
   if (positionals.length > 1) {
     throw new UserInputError(`run takes one ELF file, got ${positionals.length}: ${positionals.join(" ")}`);
   }
@@ -206,7 +221,23 @@ function parseRun(args: string[]): RunOptions {
     mode: parseMode(values.get("--mode")),
     exitLog: nonEmpty(values.get("--exit-log"), "--exit-log"),
     instructionsPerTick: ticks === undefined ? 10 : parseInteger(ticks, "--instructions-per-tick", 1, 1_000_000),
+    ...(lists.has("--drive") ? { drives: lists.get("--drive")!.map(parseDrive) } : {}),
   };
+}
+
+/** `FILE[,readonly][,snapshot]` (QEMU spells them readonly=on, snapshot=on; both spellings work). */
+export function parseDrive(text: string): DriveOptions {
+  const [path, ...flags] = text.split(",");
+  if (path === "") throw new UserInputError(`--drive: '${text}' names no file`);
+  const drive: DriveOptions = { path, readonly: false, snapshot: false };
+  for (const flag of flags) {
+    const [name, value] = flag.split("=");
+    if ((name !== "readonly" && name !== "snapshot") || !(value === undefined || value === "on" || value === "off")) {
+      throw new UserInputError(`--drive: unknown option '${flag}' (options: readonly, snapshot)`);
+    }
+    drive[name] = value !== "off";
+  }
+  return drive;
 }
 
 function parseCompare(args: string[]): CompareOptions {

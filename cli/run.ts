@@ -36,6 +36,7 @@ function createMachine(options: RunOptions, write: (bytes: Uint8Array) => void):
     mode: options.mode,
     instructionsPerTick: options.instructionsPerTick,
     console: { write },
+    drives: options.drives,
   });
 }
 

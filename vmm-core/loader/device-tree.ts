@@ -131,7 +131,8 @@ export function buildVirtDeviceTree(board: BoardDescription): Uint8Array {
   fdt.u64s("reg", [memoryMap.uart0.base, BigInt(memoryMap.uart0.size)]).string("compatible", "ns16550a");
   fdt.endNode();
 
-  for (let slot = 0; slot < virtioSlots; slot++) {
+  // QEMU lists the slots from the highest address down, so drivers number the devices the same way (virtio-blk#0 in the last slot).
+  for (let slot = virtioSlots - 1; slot >= 0; slot--) {
     const base = memoryMap.virtio.base + BigInt(slot * memoryMap.virtio.size);
     fdt.beginNode(`virtio_mmio@${unitAddress(base)}`);
     fdt.u32("interrupts", irqNumbers.virtioFirst + slot).u32("interrupt-parent", plic);

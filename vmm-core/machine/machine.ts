@@ -14,6 +14,9 @@ import { Uart16550 } from "../devices/uart16550";
 import { SifiveTest } from "../devices/sifive-test";
 import { Htif } from "../devices/htif";
 import { ResetRom } from "../devices/reset-rom";
+import { attachVirtioSlots } from "../devices/virtio/virtio-slots";
+import type { DriveOptions } from "../devices/virtio/block-storage";
+import type { VirtioMmio } from "../devices/virtio/virtio-mmio";
 import { loadImage, checkPlacement, type LoadableImage } from "../loader/image";
 import type { ElfSymbol } from "../loader/elf";
 import { buildVirtDeviceTree, fdtLoadAddress } from "../loader/device-tree";
@@ -52,6 +55,8 @@ export interface MachineOptions {
   /** Give the harts the hypervisor (H) extension (misa.H, HS/VS/VU, two-stage translation). */
   hypervisorExtension?: boolean;
   console?: ConsoleIO;
+  /** Disk images, one virtio-blk each: drive 0 in the last virtio slot, then downwards, the rng after them (devices/virtio/virtio-slots.ts). */
+  drives?: DriveOptions[];
 }
 
 export type VirtualizationMode = "none" | "trap-and-emulate" | "hardware-assisted";
@@ -95,6 +100,8 @@ export class Machine {
   readonly clint: Clint;
   readonly plic: Plic;
   readonly uart: Uart16550;
+  /** The eight virtio-mmio slots, slot 0 at 0x1000_1000 (empty ones answer DeviceID 0). */
+  readonly virtio: VirtioMmio[];
   readonly power: PowerState = { state: "running", exitCode: 0, source: "" };
   readonly symbols: ElfSymbol[];
   readonly images: LoadableImage[];
@@ -173,6 +180,7 @@ export class Machine {
         bootargs: options.append,
         timebaseFrequency,
         powerDevice: this.mode === "none",
+        virtioSlots: memoryMap.virtio.count,
       });
     this.deviceTreeAddress = fdtLoadAddress(memoryMap.dram.base, BigInt(options.memory), this.deviceTree.length);
     // QEMU puts the tree at the top of RAM; with little RAM it would land on the program itself.
@@ -202,6 +210,12 @@ export class Machine {
     this.bus.attach(memoryMap.clint.base, this.clint);
     this.bus.attach(memoryMap.plic.base, this.plic);
     this.bus.attach(memoryMap.uart0.base, this.uart);
+    // Device DMA is guest-physical: under a monitor it goes through its map, never outside guest RAM.
+    this.virtio = attachVirtioSlots(this.bus, this.plic, {
+      base: memoryMap.dram.base,
+      size: BigInt(options.memory),
+      hostOffset: () => (this.monitor ? this.monitor.map.hostRamBase - this.monitor.map.guestRamBase : 0n),
+    }, options.drives ?? []);
     const tohost = this.symbols.find((symbol) => symbol.name === "tohost");
     if (tohost) {
       this.htif = new Htif(power, console, this.bus, this.input);
