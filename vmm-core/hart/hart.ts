@@ -5,12 +5,10 @@
  */
 import type { Bus } from "../bus/bus";
 import type { GuestClock } from "../bus/device";
-import { Decoded } from "../isa/decoded";
-import { decode16, decode32 } from "../isa/decoder";
 import { CsrState, mstatusBits, menvcfgBits, mipWritable } from "./csr-state";
 import { HypervisorCsrs, hstatusBits } from "./hypervisor-csrs";
-import { Exception, Trap, interruptPriority, mip } from "./trap";
-import { Access } from "./mmu";
+import { Trap, interruptPriority, mip } from "./trap";
+import { csrByAddress as csrRows } from "./csr-table";
 import { Tlb } from "./tlb";
 import { TrapStatistics } from "./trap-statistics";
 
@@ -315,7 +313,7 @@ export class Hart {
   /** Takes a pending interrupt if one is enabled; wakes WFI on any pending enabled bit. */
   private checkInterrupts(): boolean {
     this.interruptCheck = false;
-    if (this.waiting && (this.pendingBits() & this.csr.mie) !== 0) this.waiting = false;
+    this.wakeIfPending();
     const cause = this.pendingInterrupt();
     if (cause < 0) return false;
     this.takeTrap(cause, true, 0n);
@@ -490,14 +488,4 @@ export class Hart {
     this.takeTrap(cause, false, tval);
     return true;
   }
-
-  /** Decodes the instruction at a physical location without caching (debugger, slow fetch). */
-  static decodeWords(low: number, high: number): Decoded {
-    return (low & 3) === 3 ? decode32((low & 0xffff) | (high << 16)) : decode16(low);
-  }
 }
-
-export { Access, Exception };
-
-// Imported late: csr-table.ts imports Hart as a type only, and the table is needed only at run time.
-import { csrByAddress as csrRows } from "./csr-table";

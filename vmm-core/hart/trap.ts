@@ -107,8 +107,3 @@ export class Trap {
     readonly transformedInstruction?: bigint,
   ) {}
 }
-
-export function illegalInstruction(raw: number): Trap {
-  // QEMU 7.2 reports the faulting instruction bits in mtval/stval.
-  return new Trap(Exception.illegalInstruction, BigInt(raw >>> 0));
-}

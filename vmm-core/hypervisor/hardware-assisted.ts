@@ -13,7 +13,7 @@ import { Access } from "../hart/mmu";
 import { Exception, Interrupt, Trap, mip } from "../hart/trap";
 import { translateGuest } from "../hart/two-stage";
 import { decode16, decode32 } from "../isa/decoder";
-import { disassemble } from "../isa/disassembler";
+import { ExitDisassembly } from "./exit-disassembly";
 import { handleSbiCall } from "./sbi/sbi";
 import { createSbiHost } from "./hypercalls";
 import type { SbiHost } from "./sbi/sbi-host";
@@ -42,6 +42,7 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
   readonly vcpus: VirtualCpu[];
   readonly nested: NestedPageTables;
   readonly sbiHost: SbiHost;
+  private readonly disassemblies = new ExitDisassembly();
 
   constructor(
     readonly board: MonitorBoard,
@@ -111,7 +112,7 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
 
   private base(hart: Hart, vcpu: VirtualCpu, reason: ExitReason, detail: string, handling: string, cost: number, instruction?: ReturnType<typeof decode32>): Partial {
     const pc = hart.pc;
-    return { vcpu: vcpu.hartId, instret: hart.instret, reason, detail, pc, instruction: instruction?.raw, disassembly: instruction && disassemble(instruction, pc), handling, cost };
+    return { vcpu: vcpu.hartId, instret: hart.instret, reason, detail, pc, instruction: instruction?.raw, disassembly: instruction && this.disassemblies.of(instruction, pc), handling, cost };
   }
 
   private interrupt(hart: Hart, vcpu: VirtualCpu, cause: number): Partial | undefined {

@@ -14,7 +14,7 @@ import { Exception, Interrupt, mip } from "../hart/trap";
 import { Access } from "../hart/mmu";
 import { decode16, decode32 } from "../isa/decoder";
 import type { Decoded } from "../isa/decoded";
-import { disassemble } from "../isa/disassembler";
+import { ExitDisassembly } from "./exit-disassembly";
 import { VirtualCpu, virtualStatus } from "./vcpu";
 import type { GuestPhysicalMap } from "./guest-physical-map";
 import { GuestMemory } from "./guest-memory";
@@ -38,9 +38,6 @@ export interface MonitorBoard {
   consoleWrite(bytes: Uint8Array): void;
   consoleRead(max: number): Uint8Array;
 }
-
-/** Instructions whose disassembly names an address computed from the pc. */
-const pcRelative = new Set(["jal", "jalr", "beq", "bne", "blt", "bge", "bltu", "bgeu", "auipc"]);
 
 const pageFaultAccess: Record<number, Access> = {
   [Exception.instructionPageFault]: Access.Fetch,
@@ -155,23 +152,10 @@ export class Monitor implements TrapInterceptor {
     };
   }
 
-  /**
-   * Exits repeat at the same few instructions (a driver's polling loop), and
-   * the instructions that exit (CSR accesses, SRET, WFI, SFENCE.VMA, ECALL,
-   * loads and stores) disassemble the same at any pc: their text is cached
-   * by instruction word.
-   */
-  private readonly disassemblies = new Map<number, string>();
+  private readonly disassemblies = new ExitDisassembly();
 
   disassembly(instruction: Decoded, pc: bigint): string {
-    let text = this.disassemblies.get(instruction.raw);
-    if (text === undefined) {
-      text = disassemble(instruction, pc);
-      if (pcRelative.has(instruction.name)) return text;
-      if (this.disassemblies.size >= 4096) this.disassemblies.clear();
-      this.disassemblies.set(instruction.raw, text);
-    }
-    return text;
+    return this.disassemblies.of(instruction, pc);
   }
 
   private exception(hart: Hart, vcpu: VirtualCpu, cause: number, tval: bigint): Omit<ExitRecord, "sequence"> {

@@ -122,8 +122,3 @@ export function decode16(half: number): Decoded {
     encoding.name,
   );
 }
-
-/** Decodes from the first 16 bits and, for 32-bit encodings, the next 16. */
-export function decode(low: number, high: number): Decoded {
-  return (low & 3) === 3 ? decode32((low & 0xffff) | (high << 16)) : decode16(low);
-}
