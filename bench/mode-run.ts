@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { Machine, type VirtualizationMode } from "../vmm-core/machine/machine";
 import type { ExitStatistics } from "../vmm-core/hypervisor/exit-log";
 import type { KernelGuest } from "./guests";
+import type { Engine } from "../vmm-core/hart/hart";
 
 export const openSbiFwJump = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf";
 
@@ -41,7 +42,7 @@ const slice = 50_000_000;
 const firmwareSlice = 1_000;
 const supervisor = 1;
 
-export function runInMode(guest: KernelGuest, mode: VirtualizationMode, maxInstructions: number): ModeRun {
+export function runInMode(guest: KernelGuest, mode: VirtualizationMode, maxInstructions: number, engine?: Engine): ModeRun {
   const chunks: Buffer[] = [];
   const machine = new Machine({
     memory: 128 * 1024 * 1024,
@@ -51,6 +52,7 @@ export function runInMode(guest: KernelGuest, mode: VirtualizationMode, maxInstr
     kernel: new Uint8Array(readFileSync(guest.elfPath)),
     kernelName: guest.name,
     console: { write: (bytes: Uint8Array) => chunks.push(Buffer.from(bytes)) },
+    engine,
   });
   let reason = "budget";
   let executed = 0;

@@ -8,6 +8,10 @@ import { arch, cpus, platform } from "node:os";
 import { computeBenchmark } from "./compute";
 import { computeSmodeGuest, syscallsGuest } from "./guests";
 import { hypervisorBenchmark } from "./hypervisor";
+import { debuggerBenchmark } from "./debugger";
+import { translatorBenchmark } from "./translator";
+import { devicesBenchmark } from "./devices";
+import { viewsBenchmark } from "./views";
 import { formatTable, type BenchReport } from "./table";
 import type { BenchOptions, BenchResult } from "./types";
 
@@ -16,6 +20,10 @@ const benchmarks: Array<(options: BenchOptions) => Promise<BenchResult>> = [
   computeBenchmark,
   hypervisorBenchmark(syscallsGuest),
   hypervisorBenchmark(computeSmodeGuest),
+  debuggerBenchmark,
+  translatorBenchmark,
+  devicesBenchmark,
+  viewsBenchmark,
 ];
 
 async function main(argv: string[]): Promise<number> {

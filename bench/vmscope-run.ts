@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Machine } from "../vmm-core/machine/machine";
+import type { Engine } from "../vmm-core/hart/hart";
 import type { Guest } from "./guests";
 
 export interface VmscopeRun {
@@ -22,7 +23,7 @@ export interface VmscopeRun {
 /** Budget per machine.run() call; the loop stops when the guest powers off or halts. */
 const slice = 50_000_000;
 
-export function runInVmscope(guest: Guest, maxInstructions: number): VmscopeRun {
+export function runInVmscope(guest: Guest, maxInstructions: number, engine?: Engine): VmscopeRun {
   const image = new Uint8Array(readFileSync(guest.elfPath));
   const chunks: Buffer[] = [];
   const setupStart = performance.now();
@@ -33,6 +34,7 @@ export function runInVmscope(guest: Guest, maxInstructions: number): VmscopeRun 
     kernel: image,
     kernelName: guest.name,
     console: { write: (bytes: Uint8Array) => chunks.push(Buffer.from(bytes)) },
+    engine,
   });
   const start = performance.now();
   const cpuStart = process.cpuUsage();

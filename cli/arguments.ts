@@ -6,6 +6,10 @@ import { UserInputError } from "../vmm-core/machine/errors";
 import { parseMemorySize } from "../vmm-core/machine/memory-size";
 import { virtualizationModes, type VirtualizationMode } from "../vmm-core/machine/machine";
 import type { DriveOptions } from "../vmm-core/devices/virtio/block-storage";
+import { randomSources, type RandomSource } from "../vmm-core/devices/virtio/virtio-rng";
+import type { Engine } from "../vmm-core/hart/hart";
+import { engineProblem } from "../vmm-core/hart/translator/engine";
+import { minConsoleBufferBytes } from "../vmm-core/machine/console-buffer";
 
 export interface RunOptions {
   /** Firmware file; undefined means none (the kernel runs bare from reset). */
@@ -26,6 +30,16 @@ export interface RunOptions {
   instructionsPerTick: number;
   /** Disk images for virtio-blk, in --drive order; absent when none is given. */
   drives?: DriveOptions[];
+  /** Balloon target at power-on, MiB (--balloon); absent = 0. */
+  balloon?: number;
+  /** virtio-rng's source (--rng seeded|host); absent = seeded. */
+  rng?: RandomSource;
+  /** Execution engine (--engine interpreter|translator); absent = the machine's default. */
+  engine?: Engine;
+  /** VM exits the in-memory ring keeps (--exit-log-size); absent = the monitor's default. */
+  exitLogSize?: number;
+  /** Console output held for a terminal that is not keeping up, bytes (--console-buffer); absent = 1M. */
+  consoleBuffer?: number;
 }
 
 export interface CompareOptions {
@@ -41,6 +55,8 @@ export interface CompareOptions {
   /** Console input for every mode: the text itself, or a file to read it from. */
   input: { text: string } | { file: string } | undefined;
   json: boolean;
+  /** Execution engine for every mode (--engine); absent = the machine's default. */
+  engine?: Engine;
 }
 
 export interface DapOptions {
@@ -64,10 +80,11 @@ export const usage = `usage:
               [--append BOOTARGS] [--dtb FILE] [--timeout SECONDS]
               [--max-instructions N] [--stats] [--mode none|trap-and-emulate|hardware-assisted]
               [--exit-log FILE] [--instructions-per-tick 10]
-              [--drive FILE[,readonly][,snapshot]]...
+              [--drive FILE[,readonly][,snapshot]]... [--balloon MIB] [--rng seeded|host]
+              [--engine interpreter|translator] [--exit-log-size N] [--console-buffer 1M]
   vmscope compare [--bios FILE] --kernel FILE [--memory 128M] [--harts 1]
               [--append BOOTARGS] [--max-instructions N] [--input TEXT|--input-file FILE]
-              [--instructions-per-tick 10] [--json]
+              [--instructions-per-tick 10] [--json] [--engine interpreter|translator]
   vmscope dap [--port N] [--host ADDR]
   vmscope --help | --version
 
@@ -80,6 +97,17 @@ run   boots a guest headless: its UART is this terminal (Ctrl-A X quits,
       --drive attaches a disk image as virtio-blk (repeatable; the first
       drive is the last virtio-mmio slot, 0x10008000, as QEMU's first
       -device; readonly refuses writes, snapshot keeps them in memory).
+      --balloon asks the guest's virtio-balloon driver to give back MIB of
+      its RAM; --rng host feeds virtio-rng from the host's entropy instead
+      of the repeatable seeded stream.
+      --engine translator runs the guest as blocks of generated JavaScript
+      (same results, instruction for instruction; several times faster);
+      interpreter, the reference, is the default (or VMSCOPE_ENGINE).
+      Limits: --max-instructions ends the run (exit 124); --exit-log-size
+      is how many VM exits the in-memory ring keeps (--stats counts all);
+      --console-buffer bounds console output waiting for a slow terminal
+      (beyond it output is dropped and "[vmscope: N bytes of console
+      output dropped]" says how much).
 compare runs one guest in every virtualization mode that applies and prints
       the figures side by side, one column per mode (--json: as data):
       guest instructions, VM exits by reason, hidden and true page faults,
@@ -99,14 +127,15 @@ dap   serves the Debug Adapter Protocol on stdio, or on a TCP port
 /** Flags that take a value, per subcommand; the rest are switches. */
 const runValueFlags = new Set([
   "--bios", "--kernel", "--memory", "--harts", "--append", "--dtb", "--timeout", "--max-instructions",
-  "--mode", "--exit-log", "--instructions-per-tick", "--drive",
+  "--mode", "--exit-log", "--instructions-per-tick", "--drive", "--balloon", "--rng", "--engine",
+  "--exit-log-size", "--console-buffer",
 ]);
 /** Value flags that may be given more than once. */
 const repeatableFlags = new Set(["--drive"]);
 const runSwitches = new Set(["--stats"]);
 const compareValueFlags = new Set([
   "--bios", "--kernel", "--memory", "--harts", "--append", "--max-instructions", "--instructions-per-tick",
-  "--input", "--input-file",
+  "--input", "--input-file", "--engine",
 ]);
 const compareSwitches = new Set(["--json"]);
 const dapValueFlags = new Set(["--port", "--host"]);
@@ -222,7 +251,36 @@ function parseRun(args: string[]): RunOptions {
     exitLog: nonEmpty(values.get("--exit-log"), "--exit-log"),
     instructionsPerTick: ticks === undefined ? 10 : parseInteger(ticks, "--instructions-per-tick", 1, 1_000_000),
     ...(lists.has("--drive") ? { drives: lists.get("--drive")!.map(parseDrive) } : {}),
+    ...(values.has("--balloon") ? { balloon: parseInteger(values.get("--balloon")!, "--balloon", 0, maxMemoryMib) } : {}),
+    ...(values.has("--rng") ? { rng: parseRng(values.get("--rng")!) } : {}),
+    ...(values.has("--engine") ? { engine: parseEngine(values.get("--engine")!) } : {}),
+    ...(values.has("--exit-log-size") ? { exitLogSize: parseInteger(values.get("--exit-log-size")!, "--exit-log-size", 1, maxExitLogSize) } : {}),
+    ...(values.has("--console-buffer") ? { consoleBuffer: parseConsoleBuffer(values.get("--console-buffer")!) } : {}),
   };
+}
+
+/** Exit records are a few hundred bytes each: ten million is already gigabytes. */
+const maxExitLogSize = 10_000_000;
+
+function parseConsoleBuffer(text: string): number {
+  const match = /^\s*(\d+)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
+  const bytes = match ? Number(match[1]) * ({ "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[match[2].toUpperCase()] : NaN;
+  if (!(bytes >= minConsoleBufferBytes && bytes <= maxConsoleBufferBytes)) {
+    throw new UserInputError(`--console-buffer: '${text}' is not a size from 1K to 1G (examples: 64K, 1M)`);
+  }
+  return bytes;
+}
+
+const maxConsoleBufferBytes = 1024 ** 3;
+
+/** The balloon target is checked against the guest's RAM by the machine; this bounds the number itself. */
+const maxMemoryMib = 16 * 1024;
+
+function parseRng(text: string): RandomSource {
+  if (!(randomSources as readonly string[]).includes(text)) {
+    throw new UserInputError(`--rng: '${text}' is not a source; use one of ${randomSources.join(", ")}`);
+  }
+  return text as RandomSource;
 }
 
 /** `FILE[,readonly][,snapshot]` (QEMU spells them readonly=on, snapshot=on; both spellings work). */
@@ -272,7 +330,14 @@ function parseCompare(args: string[]): CompareOptions {
     instructionsPerTick: ticks === undefined ? 10 : parseInteger(ticks, "--instructions-per-tick", 1, 1_000_000),
     input: inputFile !== undefined ? { file: inputFile } : inputText !== undefined ? { text: inputText } : undefined,
     json: switches.has("--json"),
+    ...(values.has("--engine") ? { engine: parseEngine(values.get("--engine")!) } : {}),
   };
+}
+
+function parseEngine(text: string): Engine {
+  const problem = engineProblem(text);
+  if (problem) throw new UserInputError(`--${problem}`);
+  return text as Engine;
 }
 
 function parseMode(text: string | undefined): VirtualizationMode {

@@ -6,6 +6,7 @@
  */
 import { UserInputError } from "../vmm-core/machine/errors";
 import { compareModes, firstDifference, type ComparedGuest, type ModeComparison, type ModeMeasurement } from "../vmm-core/machine/mode-comparison";
+import type { ConsoleDeviceFigures } from "../vmm-core/devices/console-figures";
 import { displayName, readGuestFile } from "../debug-adapter/host-files";
 import type { CompareOptions } from "./arguments";
 import { exitStatus as runExitStatus } from "./run";
@@ -26,7 +27,7 @@ const processOutput: CompareOutput = {
 /** What `--json` prints for one mode: exactly these fields. */
 export interface ModeFigures {
   instructions: number;
-  exits: { total: number; byReason: Record<string, number> };
+  exits: { total: number; byReason: Record<string, number>; translated?: number };
   pageFaults: { hidden: number; true: number };
   tlbMisses: number;
   walkRefsPerMiss: number;
@@ -48,7 +49,11 @@ export function comparisonJson(comparison: ModeComparison): ComparisonJson {
     modes[m.mode] = {
       instructions: m.guestInstructions,
       // Most frequent reason first, as in the table.
-      exits: { total: m.exits.total, byReason: Object.fromEntries(Object.entries(m.exits.byReason).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) },
+      exits: {
+        total: m.exits.total,
+        byReason: Object.fromEntries(Object.entries(m.exits.byReason).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+        ...(m.exits.translated !== undefined ? { translated: m.exits.translated } : {}),
+      },
       pageFaults: { hidden: m.pageFaults.hidden, true: m.pageFaults.true },
       tlbMisses: m.tlbMisses,
       walkRefsPerMiss: rounded(m.walkRefsPerMiss, 3),
@@ -87,6 +92,9 @@ export function formatComparison(comparison: ModeComparison, kernelName: string)
     (a, b) => Math.max(...ms.map((m) => m.exits.byReason[b] ?? 0)) - Math.max(...ms.map((m) => m.exits.byReason[a] ?? 0)) || a.localeCompare(b),
   );
   for (const reason of reasons) row(`  ${reason}`, (m) => (m.exits.byReason[reason] === undefined ? "-" : grouped(m.exits.byReason[reason])));
+  if (ms.some((m) => m.exits.translated !== undefined)) {
+    row("translated, no exit", (m) => (m.exits.translated === undefined ? "-" : grouped(m.exits.translated)));
+  }
   row("page faults, hidden", (m) => grouped(m.pageFaults.hidden));
   row("page faults, true", (m) => grouped(m.pageFaults.true));
   row("TLB misses", (m) => grouped(m.tlbMisses));
@@ -95,6 +103,7 @@ export function formatComparison(comparison: ModeComparison, kernelName: string)
   row("wall seconds", (m) => m.wallSeconds.toFixed(3));
   row("guest MIPS", (m) => m.mips.toFixed(2));
   row("guest output", (m) => (m === ms[0] ? `${grouped(m.output.length)} bytes` : firstDifference(ms[0], m) ? "differs" : "identical"));
+  consoleDeviceRows(ms, row);
 
   const widths = rows[0].map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
   const lines = [`vmscope compare: ${kernelName}`, ""];
@@ -119,6 +128,28 @@ export function formatComparison(comparison: ModeComparison, kernelName: string)
   return lines.join("\n") + "\n";
 }
 
+/**
+ * Emulated against paravirtual: per console device that printed anything,
+ * bytes, register accesses and (under a monitor) exits and host time per
+ * KiB. Kept out of --json, whose fields are fixed.
+ */
+function consoleDeviceRows(ms: ModeMeasurement[], row: (label: string, cell: (m: ModeMeasurement) => string) => void): void {
+  const devices = [...new Set(ms.flatMap((m) => m.consoleDevices.filter((d) => d.bytes > 0).map((d) => d.device)))];
+  if (devices.length === 0) return;
+  row("console devices", () => "");
+  for (const device of devices) {
+    const of = (m: ModeMeasurement) => m.consoleDevices.find((d) => d.device === device);
+    const perKiB = (m: ModeMeasurement, pick: (p: NonNullable<ConsoleDeviceFigures["perKiB"]>) => number, digits: number) => {
+      const figures = of(m)?.perKiB;
+      return figures === undefined ? "-" : pick(figures).toFixed(digits);
+    };
+    row(`  ${device} bytes`, (m) => grouped(of(m)?.bytes ?? 0));
+    row(`  ${device} accesses per KiB`, (m) => perKiB(m, (p) => p.accesses, 1));
+    row(`  ${device} exits per KiB`, (m) => (m.mode === "none" ? "-" : perKiB(m, (p) => p.exits, 1)));
+    row(`  ${device} host µs per KiB`, (m) => (m.mode === "none" ? "-" : perKiB(m, (p) => p.hostMicroseconds, 0)));
+  }
+}
+
 function quoted(text: string | undefined): string {
   return text === undefined ? "(output ended)" : JSON.stringify(text);
 }
@@ -134,6 +165,7 @@ export async function compareGuest(options: CompareOptions, output: CompareOutpu
     harts: options.harts,
     append: options.append,
     instructionsPerTick: options.instructionsPerTick,
+    engine: options.engine,
   };
   const input =
     options.input === undefined

@@ -10,6 +10,7 @@ import { EscapeDecoder, escapeHelp, RawTerminal } from "./tty";
 import { formatStats } from "./stats-report";
 import { formatExitStatistics } from "../vmm-core/hypervisor/exit-stats-report";
 import { openExitLogFile } from "./exit-log-file";
+import { ConsoleBuffer, defaultConsoleBufferBytes } from "../vmm-core/machine/console-buffer";
 
 /** Instructions per slice: long enough to amortise, short enough to stay responsive. */
 const sliceInstructions = 2_000_000;
@@ -37,23 +38,26 @@ function createMachine(options: RunOptions, write: (bytes: Uint8Array) => void):
     instructionsPerTick: options.instructionsPerTick,
     console: { write },
     drives: options.drives,
+    balloon: options.balloon,
+    rng: options.rng,
+    engine: options.engine,
+    exitLogSize: options.exitLogSize,
   });
 }
 
 /** Runs the guest to its end; resolves with the process exit status. */
 export function runGuest(options: RunOptions): Promise<number> {
-  const pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const flush = (): void => {
-    if (pendingBytes === 0) return;
-    process.stdout.write(pending.length === 1 ? pending[0] : Buffer.concat(pending));
-    pending.length = 0;
-    pendingBytes = 0;
+  // Bounded: when stdout cannot keep up (an asynchronous pipe or socket with a slow reader), output is dropped with a marker, not queued without end.
+  const capacity = options.consoleBuffer ?? defaultConsoleBufferBytes;
+  const flush = (force: boolean): void => {
+    if (!force && process.stdout.writableLength >= capacity) return;
+    const bytes = output.take();
+    if (bytes) process.stdout.write(bytes);
   };
+  const output = new ConsoleBuffer(capacity, () => flush(false));
   const machine = createMachine(options, (bytes) => {
-    pending.push(bytes.slice()); // the machine may reuse its buffer
-    pendingBytes += bytes.length;
-    if (pendingBytes >= outputFlushBytes) flush();
+    output.write(bytes);
+    if (output.buffered >= outputFlushBytes) flush(false);
   });
   const exitLog = options.exitLog !== undefined && machine.monitor ? openExitLogFile(options.exitLog, machine.monitor.exits) : undefined;
 
@@ -70,7 +74,7 @@ export function runGuest(options: RunOptions): Promise<number> {
     const finish = (status: number, message?: string): void => {
       if (finished) return;
       finished = true;
-      flush();
+      flush(true);
       exitLog?.close();
       terminal.restore();
       process.stdin.off("data", onData);
@@ -130,7 +134,7 @@ export function runGuest(options: RunOptions): Promise<number> {
       const remaining = options.maxInstructions === undefined ? Infinity : options.maxInstructions - executed;
       const result = machine.run(Math.min(sliceInstructions, remaining));
       executed += result.instructions;
-      flush();
+      flush(false);
       switch (result.reason) {
         case "poweroff":
           return finish(machine.power.exitCode);

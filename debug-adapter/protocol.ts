@@ -105,6 +105,15 @@ export interface TranslateResponse {
   steps: TranslateStep[];
   /** Memory references the walk made (15 at most for the 2D Sv39/Sv39x4 walk). */
   references: number;
+  /** With root "shadow" or "nested": the guest-physical address between the two stages. */
+  guestPhysicalAddress?: Hex;
+  /**
+   * With root "shadow": how the shadow relates to the guest's tables
+   * ("mapped", "hidden-fault", "guest-fault", "mmio", "inconsistent").
+   */
+  verdict?: string;
+  /** Why no walk was made ("satp is Bare", "M-mode accesses are not translated"). */
+  note?: string;
 }
 
 // ---- vmscope/exits, vmscope/exitStats, vmscope/exitsAvailable event -----

@@ -94,11 +94,18 @@ test("stop on entry at the reset ROM, step into the guest, run to power-off", as
   assert.equal(atStart.get("a0"), "0x0000000000000000", "a0 = hart id");
   assert.notEqual(atStart.get("a1"), "0x0000000000000000", "a1 = device tree address");
 
-  // One more step moves one instruction into _start.
-  const stepped = dc.waitForEvent("stopped");
-  await dc.nextRequest({ threadId: 1 });
+  // One more step at instruction granularity moves one instruction into _start …
+  let stepped = dc.waitForEvent("stopped");
+  await dc.nextRequest({ threadId: 1, granularity: "instruction" });
   await stepped;
   assert.match((await topFrame(dc)).name, /^_start\+0x[24]$/);
+  // … and a line step (start.S has DWARF lines) to the next source line: `la gp` is two instructions.
+  stepped = dc.waitForEvent("stopped");
+  await dc.nextRequest({ threadId: 1 });
+  await stepped;
+  const line = await topFrame(dc);
+  assert.equal(line.name, "_start+0x8");
+  assert.equal(line.source?.name, "start.S");
 
   const exited = dc.waitForEvent("exited");
   const terminated = dc.waitForEvent("terminated");

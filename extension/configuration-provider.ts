@@ -1,11 +1,20 @@
 /**
- * Fills a vmscope launch configuration's defaults before the session starts;
- * a missing `program` comes from the active editor's folder.
+ * Fills a vmscope launch configuration's defaults before the session starts
+ * and explains mistakes before the adapter would: a missing `program` comes
+ * from the active editor's folder or, failing that, the user is offered a
+ * sample; a bad attribute or a missing file is named in one message.
  */
 import * as vscode from "vscode";
+import { existsSync } from "node:fs";
 import { chooseProgram, missingProgramMessage } from "./default-program";
+import { validateLaunchArguments } from "../debug-adapter/launch-arguments";
+import { openSample } from "./samples";
+
+const openSampleAction = "Open Sample…";
 
 export class VmscopeConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
   async resolveDebugConfiguration(
     _folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
@@ -20,7 +29,7 @@ export class VmscopeConfigurationProvider implements vscode.DebugConfigurationPr
     if (!resolved.program) {
       const program = await programNextToActiveEditor();
       if (!program) {
-        await vscode.window.showErrorMessage(missingProgramMessage);
+        this.explain(missingProgramMessage);
         return undefined; // cancels the launch
       }
       resolved.program = program;
@@ -30,6 +39,34 @@ export class VmscopeConfigurationProvider implements vscode.DebugConfigurationPr
     resolved.harts ??= 1;
     resolved.bios ??= "none";
     return resolved;
+  }
+
+  /** After ${workspaceFolder} and friends are substituted: the values are final, so check them. */
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    _folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
+    try {
+      validateLaunchArguments(config as never);
+    } catch (error) {
+      this.explain(`vmscope: ${(error as Error).message}`);
+      return undefined;
+    }
+    for (const attribute of ["program", "bios"] as const) {
+      const path: unknown = config[attribute];
+      if (typeof path === "string" && path !== "" && path !== "none" && !existsSync(path)) {
+        this.explain(`vmscope: launch attribute '${attribute}' names '${path}', which does not exist`);
+        return undefined;
+      }
+    }
+    return config;
+  }
+
+  /** Not awaited: the launch is cancelled at once, the message stays until the user answers. */
+  private explain(message: string): void {
+    void vscode.window.showErrorMessage(message, openSampleAction).then((choice) => {
+      if (choice === openSampleAction) return openSample(this.extensionUri);
+    });
   }
 }
 

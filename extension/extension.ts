@@ -4,22 +4,25 @@
  * through DAP, so the same adapter also serves `vmscope dap`.
  */
 import * as vscode from "vscode";
-import { VmscopeDebugSession } from "../debug-adapter/session";
 import { VmscopeConfigurationProvider } from "./configuration-provider";
+import { VmscopeAdapterFactory } from "./adapter-factory";
+import { startLanguageClient } from "./language-client";
+import { openSample, openSampleCommand } from "./samples";
+import { registerVmscopeViews } from "./views/register-views";
 
 export const debugType = "vmscope";
 
-class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
-    return new vscode.DebugAdapterInlineImplementation(new VmscopeDebugSession());
-  }
-}
-
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
-    vscode.debug.registerDebugAdapterDescriptorFactory(debugType, new InlineAdapterFactory()),
-    vscode.debug.registerDebugConfigurationProvider(debugType, new VmscopeConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider(debugType, new VmscopeConfigurationProvider(context.extensionUri)),
+    vscode.commands.registerCommand(openSampleCommand, () => openSample(context.extensionUri)),
   );
+  // Inline by default; `vmscope.adapter.mode: "server"` runs `vmscope dap` instead.
+  const adapterFactory = new VmscopeAdapterFactory(context.extensionUri);
+  context.subscriptions.push(adapterFactory, vscode.debug.registerDebugAdapterDescriptorFactory(debugType, adapterFactory));
+  startLanguageClient(context);
+  // Views, webviews, the serial terminal and the status bar.
+  registerVmscopeViews(context);
 }
 
 export function deactivate(): void {

@@ -1,7 +1,7 @@
 // Bundles every entry point with esbuild (tsc only type-checks): the
 // extension, the standalone debug adapter, the CLI and the machine worker.
 import { build } from "esbuild";
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +13,7 @@ const entries = [
   ["debug-adapter/main.ts", "dist/debug-adapter.js"],
   ["cli/main.ts", "dist/cli.js"],
   ["vmm-core/machine/worker.ts", "dist/worker.js"],
+  ["extension/language-server/main.ts", "dist/language-server.js"],
 ];
 
 const started = performance.now();
@@ -36,6 +37,26 @@ try {
   );
 } catch {
   // esbuild has already printed the errors with their locations.
+  process.exit(1);
+}
+// Webview assets, loaded through webview.asWebviewUri under a strict CSP: the
+// exit timeline's page script (a browser bundle), chart.js's UMD build and
+// the shared stylesheet.
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ["extension/webviews/timeline-client.ts"],
+    outfile: "dist/timeline-client.js",
+    bundle: true,
+    platform: "browser",
+    target: "es2022",
+    format: "iife",
+    logLevel: "warning",
+  });
+  copyFileSync(join(root, "node_modules/chart.js/dist/chart.umd.js"), join(root, "dist/chart.umd.js"));
+  copyFileSync(join(root, "extension/webviews/webview.css"), join(root, "dist/webview.css"));
+} catch (error) {
+  console.error(`build: webview assets: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 }
 console.log(`build: ${entries.length} bundles in ${Math.round(performance.now() - started)} ms`);

@@ -12,6 +12,8 @@ export class Ram {
   private resident = 0;
   /** Called when a page's contents may change behind the hart's back (loads, DMA), so decoded code is dropped. */
   onPageWritten: (pageIndex: number) => void = () => {};
+  /** Called after a page was dropped (balloon), so nobody keeps using a stale view of it. */
+  onPageDiscarded: (pageIndex: number) => void = () => {};
 
   constructor(
     readonly base: bigint,
@@ -70,6 +72,32 @@ export class Ram {
       done += chunk;
     }
     return out;
+  }
+
+  /**
+   * Gives a page's host memory back (the balloon took it): the view is
+   * dropped, so once nothing else holds it the garbage collector frees the
+   * 4 KiB. A later access allocates a fresh, zeroed page, as a page
+   * QEMU madvise(MADV_DONTNEED)s comes back as zeroes. True when the page
+   * was resident.
+   */
+  discard(index: number): boolean {
+    if (index < 0 || index >= this.pageCount) throw new RangeError(`RAM page ${index} is outside 0..${this.pageCount - 1}`);
+    const had = this.pages[index] !== undefined;
+    if (had) {
+      this.pages[index] = undefined;
+      this.resident--;
+    }
+    this.onPageDiscarded(index);
+    return had;
+  }
+
+  /** Resident pages among `count` pages from `first` (accounting for one part of RAM). */
+  residentIn(first: number, count: number): number {
+    let resident = 0;
+    const end = Math.min(this.pageCount, first + count);
+    for (let index = Math.max(0, first); index < end; index++) if (this.pages[index] !== undefined) resident++;
+    return resident;
   }
 
   /** Zero everything (machine reset). */

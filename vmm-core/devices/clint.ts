@@ -13,6 +13,7 @@
  * fault in QEMU; here they read 0 and writes are dropped.
  */
 import type { AccessSize, Device, DeviceSnapshot, GuestClock, HartInterruptSink, RegisterSnapshot } from "../bus/device";
+import { captureFields, restoreFields, type FieldState } from "../snapshot/fields";
 
 export const MIP_MSIP = 1 << 3;
 export const MIP_MTIP = 1 << 7;
@@ -58,6 +59,15 @@ export class Clint implements Device {
    * restarts with the machine). mtimecmp = 0 <= mtime, so MTIP starts
    * pending, as QEMU's mip reads 0x80 before the first instruction.
    */
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["msip", "mtimecmp", "mtipDriven", "delta"]) };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["msip", "mtimecmp", "mtipDriven", "delta"], state, `clint`);
+  }
+
   reset(): void {
     this.delta = 0n;
     for (let h = 0; h < this.hartCount; h++) {

@@ -17,6 +17,7 @@
 import type { AccessSize, Device, DeviceSnapshot, PhysicalMemoryAccess } from "../bus/device";
 import type { ConsoleIO, ConsoleInput } from "../machine/console";
 import type { PowerControl } from "../machine/power";
+import { captureFields, restoreFields, type FieldState } from "../snapshot/fields";
 
 export const SYS_write = 64;
 export const SYS_exit = 93;
@@ -45,6 +46,15 @@ export class Htif implements Device {
     private readonly memory: PhysicalMemoryAccess,
     private readonly input?: ConsoleInput,
   ) {}
+
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["tohost", "fromhost", "getcharWaiting", "commands"]) };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["tohost", "fromhost", "getcharWaiting", "commands"], state, `htif`);
+  }
 
   reset(): void {
     this.tohost = 0n;

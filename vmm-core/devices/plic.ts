@@ -18,6 +18,7 @@
  */
 import type { AccessSize, Device, DeviceSnapshot, HartInterruptSink, IrqLine, RegisterSnapshot } from "../bus/device";
 import { plicSourceCount } from "../machine/memory-map";
+import { captureFields, restoreFields, type FieldState } from "../snapshot/fields";
 
 export const MIP_SEIP = 1 << 9;
 export const MIP_MEIP = 1 << 11;
@@ -60,6 +61,15 @@ export class Plic implements Device {
     this.threshold = new Uint32Array(this.contextCount);
     this.outputDriven = new Array<boolean | undefined>(this.contextCount).fill(undefined);
     this.reset();
+  }
+
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["priority", "pending", "claimed", "claimedBy", "lineLevel", "enable", "threshold", "outputDriven"]) };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["priority", "pending", "claimed", "claimedBy", "lineLevel", "enable", "threshold", "outputDriven"], state, `plic`);
   }
 
   reset(): void {

@@ -10,6 +10,7 @@
  */
 import type { AccessSize, Device, DeviceSnapshot } from "../bus/device";
 import type { PowerControl } from "../machine/power";
+import { captureFields, restoreFields, type FieldState } from "../snapshot/fields";
 
 export const FINISHER_FAIL = 0x3333;
 export const FINISHER_PASS = 0x5555;
@@ -51,6 +52,15 @@ export class SifiveTest implements Device {
       default:
         return; // QEMU logs a guest error and does nothing
     }
+  }
+
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["last"]) };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["last"], state, `sifive_test`);
   }
 
   reset(): void {

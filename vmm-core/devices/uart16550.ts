@@ -9,6 +9,7 @@
  */
 import type { AccessSize, Device, DeviceSnapshot, IrqLine, RegisterSnapshot } from "../bus/device";
 import type { ConsoleIO, ConsoleInput } from "../machine/console";
+import { captureFields, restoreFields, type FieldState } from "../snapshot/fields";
 
 const FIFO_LENGTH = 16;
 
@@ -86,6 +87,8 @@ export class Uart16550 implements Device {
   /** Consecutive LSR reads with no other register access between them. */
   private lsrPolls = 0;
   private irqLevel = false;
+  /** Register accesses and bytes sent to the console since power-on (not cleared by reset): the emulated side of the emulated-vs-paravirtual figures. */
+  readonly traffic = { accesses: 0, bytesOut: 0 };
 
   constructor(
     readonly name: string,
@@ -94,6 +97,15 @@ export class Uart16550 implements Device {
     private readonly input: ConsoleInput,
   ) {
     this.reset();
+  }
+
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["rbr", "thr", "ier", "iir", "fcr", "lcr", "mcr", "lsr", "msr", "scr", "divider", "rxFifo", "triggerLevel", "thrIpending", "timeoutIpending", "timeoutArmed", "lsrPolls", "irqLevel", "traffic"]) };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["rbr", "thr", "ier", "iir", "fcr", "lcr", "mcr", "lsr", "msr", "scr", "divider", "rxFifo", "triggerLevel", "thrIpending", "timeoutIpending", "timeoutArmed", "lsrPolls", "irqLevel", "traffic"], state, `${this.name}`);
   }
 
   reset(): void {
@@ -134,11 +146,13 @@ export class Uart16550 implements Device {
   }
 
   read(offset: number, _size: AccessSize): bigint {
+    this.traffic.accesses++;
     if (offset >= 8) return 0n;
     return BigInt(this.readRegister(offset));
   }
 
   write(offset: number, _size: AccessSize, value: bigint): void {
+    this.traffic.accesses++;
     if (offset >= 8) return;
     this.lsrPolls = 0;
     // serial-mm passes only the low byte to the 8-bit register file.
@@ -345,7 +359,10 @@ export class Uart16550 implements Device {
       this.updateIrq();
     }
     if (this.mcr & MCR_LOOP) this.receive(byte);
-    else this.console.write(Uint8Array.of(byte));
+    else {
+      this.console.write(Uint8Array.of(byte));
+      this.traffic.bytesOut++;
+    }
     this.lsr |= LSR_TEMT;
   }
 

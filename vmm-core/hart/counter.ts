@@ -21,6 +21,16 @@ export class Counter {
     else this.offset = wanted - BigInt(raw) - (retiring ? 1n : 0n);
   }
 
+  /** Snapshot support: the offset and the frozen value are the counter's whole state. */
+  saveState(): { offset: bigint; frozen: bigint | undefined } {
+    return { offset: this.offset, frozen: this.frozen };
+  }
+
+  loadState(state: { offset: bigint; frozen: bigint | undefined }): void {
+    this.offset = state.offset;
+    this.frozen = state.frozen;
+  }
+
   inhibit(raw: number, on: boolean): void {
     if (on && this.frozen === undefined) this.frozen = this.read(raw);
     else if (!on && this.frozen !== undefined) {

@@ -44,7 +44,7 @@ export const hypervisorCsrRows: CsrDefinition[] = [
     read: (h) => BigInt(h.csr.mie & (virtualSupervisorInterrupts | guestExternalInterrupt)),
     write: (h, v) => h.setMie((h.csr.mie & ~(virtualSupervisorInterrupts | guestExternalInterrupt)) | (u(v) & (virtualSupervisorInterrupts | guestExternalInterrupt))),
   },
-  { address: 0x605, name: "htimedelta", read: (h) => h.h.htimedelta, write: (h, v) => (h.h.htimedelta = v) },
+  { address: 0x605, name: "htimedelta", read: (h) => h.h.htimedelta, write: (h, v) => h.setHtimedelta(v) },
   { address: 0x606, name: "hcounteren", read: (h) => BigInt(h.h.hcounteren), write: (h, v) => (h.h.hcounteren = u(v)) },
   // No guest external interrupt lines are implemented (GEILEN = 0): hgeie and hgeip read as zero.
   { address: 0x607, name: "hgeie", read: () => 0n, write: () => {} },

@@ -11,6 +11,9 @@ import { Trap, interruptPriority, mip } from "./trap";
 import { csrByAddress as csrRows } from "./csr-table";
 import { Tlb } from "./tlb";
 import { TrapStatistics } from "./trap-statistics";
+import type { HartDebugHooks } from "../debug/hart-debug-hooks";
+import { Translator } from "./translator/translator";
+import { sstcDeadline, updateSstcLines } from "./sstc";
 
 /** Slot of the pc in the register buffer, after x0..x31. */
 export const PC = 32;
@@ -21,6 +24,9 @@ const SCRATCH = 33;
 export interface TrapInterceptor {
   trap(hart: Hart, cause: number, interrupt: boolean, tval: bigint, tval2?: bigint): void;
 }
+
+export type Engine = "interpreter" | "translator";
+export const engines: readonly Engine[] = ["interpreter", "translator"];
 
 export const enum Privilege {
   User = 0,
@@ -63,9 +69,23 @@ export class Hart {
   readonly traps = new TrapStatistics();
   /** When set, traps that would enter M-mode go to this handler (a monitor written in TypeScript) instead. */
   monitor: TrapInterceptor | undefined;
+  /** Debugger hooks (vmm-core/debug): when set, run() executes through their checked loop instead of the fast path. */
+  debug: HartDebugHooks | undefined;
+  /** The block translator, when it is the engine (hart/translator); the interpreter stays the reference and the debugger's path. */
+  translator: Translator | undefined;
   /** Instructions retired per privilege level (index = privilege). */
   readonly instructionsByPrivilege = [0, 0, 0, 0];
   private privilegeSince = 0;
+
+  /** Snapshot support (vmm-core/snapshot/hart-state.ts): the counts this class keeps privately. */
+  get bookkeeping(): { otherCycles: number; privilegeSince: number } {
+    return { otherCycles: this.otherCycles, privilegeSince: this.privilegeSince };
+  }
+
+  set bookkeeping(state: { otherCycles: number; privilegeSince: number }) {
+    this.otherCycles = state.otherCycles;
+    this.privilegeSince = state.privilegeSince;
+  }
 
   constructor(
     readonly hartId: number,
@@ -81,7 +101,8 @@ export class Hart {
     this.pc = pc;
     this.priv = Privilege.Machine;
     // Interrupt lines driven by devices are not hart state: they survive a hart reset.
-    const lines = this.csr.mipHardware;
+    // STIP and VSTIP come from stimecmp/vstimecmp, which reset with the hart.
+    const lines = this.csr.mipHardware & ~(mip.STIP | mip.VSTIP);
     Object.assign(this.csr, new CsrState());
     Object.assign(this.h, new HypervisorCsrs());
     this.virt = false;
@@ -111,6 +132,18 @@ export class Hart {
 
   // ---- execution -------------------------------------------------------
 
+  /** Which engine runs the guest: the interpreter (the reference) or the block translator. */
+  get engine(): Engine {
+    return this.translator === undefined ? "interpreter" : "translator";
+  }
+
+  set engine(engine: Engine) {
+    if (engine === this.engine) return;
+    this.translator?.clear();
+    this.translator = engine === "translator" ? new Translator(this) : undefined;
+    if (engine === "interpreter") this.tlb.onCodeDropped = undefined;
+  }
+
   /** Runs up to `budget` instructions; returns how many were executed (traps included). */
   run(budget: number): number {
     const start = this.cycles;
@@ -122,7 +155,10 @@ export class Hart {
       }
       if (this.waiting || this.stopRequested) break;
       try {
-        this.runStraight(start + budget - this.instret - this.otherCycles);
+        const count = start + budget - this.instret - this.otherCycles;
+        if (this.debug !== undefined) this.debug.runChecked(this, count);
+        else if (this.translator !== undefined) this.translator.runStraight(count);
+        else this.runStraight(count);
       } catch (error) {
         if (!(error instanceof Trap)) throw error;
         this.r[0] = 0n;
@@ -218,11 +254,12 @@ export class Hart {
     const machineDelegation = interrupt ? this.delegatedInterrupts() : this.csr.medeleg;
     const toSupervisor = from <= Privilege.Supervisor && ((machineDelegation >>> cause) & 1) === 1;
     const toVirtualSupervisor = toSupervisor && virt && (((interrupt ? this.h.hideleg : this.h.hedeleg) >>> cause) & 1) === 1;
-    this.traps.record(cause, interrupt, pc, tval, from, toSupervisor ? Privilege.Supervisor : Privilege.Machine);
+    this.traps.record(cause, interrupt, pc, tval, from, toSupervisor ? Privilege.Supervisor : Privilege.Machine, this.instret, virt, toVirtualSupervisor);
     this.waiting = false;
     if (!toSupervisor && this.monitor !== undefined) {
       // The monitor owns M-mode: the trap is handled in TypeScript, the hart's state is left as it was.
       this.monitor.trap(this, cause, interrupt, tval, tval2);
+      this.traps.entered(this.pc);
       return;
     }
     if (toVirtualSupervisor) {
@@ -240,6 +277,7 @@ export class Hart {
       this.setPrivilege(Privilege.Supervisor);
       const base = h.vstvec & ~3n;
       this.pc = interrupt && (h.vstvec & 3n) === 1n ? base + 4n * BigInt(vsCause) : base;
+      this.traps.entered(this.pc);
       return;
     }
     const causeValue = interrupt ? (1n << 63n) | BigInt(cause) : BigInt(cause);
@@ -282,6 +320,7 @@ export class Hart {
     this.setMstatus(status);
     const base = vector & ~3n;
     this.pc = interrupt && (vector & 3n) === 1n ? base + 4n * BigInt(cause) : base;
+    this.traps.entered(this.pc);
   }
 
   /** mideleg as it acts: with the H extension the VS-level interrupts and SGEI always go to HS. */
@@ -410,10 +449,17 @@ export class Hart {
 
   setHenvcfg(value: bigint): void {
     this.h.henvcfg = value;
+    this.updateSupervisorTimer();
   }
 
   setVstimecmp(value: bigint): void {
     this.h.vstimecmp = BigInt.asUintN(64, value);
+    this.updateSupervisorTimer();
+  }
+
+  setHtimedelta(value: bigint): void {
+    this.h.htimedelta = BigInt.asUintN(64, value);
+    this.updateSupervisorTimer();
   }
 
   setSatp(value: bigint): void {
@@ -438,7 +484,7 @@ export class Hart {
 
   setMenvcfg(value: bigint): void {
     this.csr.menvcfg = value;
-    if ((value & menvcfgBits.STCE) === 0n) this.setPendingFromHardware(mip.STIP, false);
+    if ((value & menvcfgBits.STCE) === 0n) this.setPendingFromHardware(mip.STIP | mip.VSTIP, false);
     else this.csr.mipSoftware &= ~mip.STIP;
     this.updateSupervisorTimer();
   }
@@ -448,17 +494,14 @@ export class Hart {
     this.updateSupervisorTimer();
   }
 
-  /** Sstc: STIP follows time >= stimecmp while menvcfg.STCE is set. */
+  /** Sstc: STIP (and, with H, VSTIP) from stimecmp/vstimecmp (sstc.ts). */
   updateSupervisorTimer(): void {
-    if ((this.csr.menvcfg & menvcfgBits.STCE) === 0n) return;
-    this.setPendingFromHardware(mip.STIP, this.clock.mtime() >= this.csr.stimecmp);
+    updateSstcLines(this);
   }
 
-  /** mtime value at which STIP will rise, when Sstc is active and it has not yet. */
+  /** mtime value at which STIP or VSTIP will rise, when Sstc is active and it has not yet. */
   supervisorTimerDeadline(): bigint | undefined {
-    if ((this.csr.menvcfg & menvcfgBits.STCE) === 0n) return undefined;
-    if ((this.csr.mipHardware & mip.STIP) !== 0) return undefined;
-    return this.csr.stimecmp;
+    return sstcDeadline(this);
   }
 
   mcycle(): bigint {

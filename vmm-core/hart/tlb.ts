@@ -40,27 +40,31 @@ export interface TlbCounters {
 }
 
 export class Tlb {
+  // generation, current and the current set's arrays are read (never written) by the
+  // translator's generated blocks (hart/translator), which inline the hit paths.
   /** Entries are valid only when their generation equals this; flushing bumps it for every set at once. */
-  private generation = 1;
+  generation = 1;
   /** One set of entries per translation context, most recently used last. */
   private readonly sets: TlbSet[] = [];
-  private current: TlbSet | undefined;
+  current: TlbSet | undefined;
   // The current set's arrays, copied into fields so the hit paths read them directly.
-  private readTagLow!: Int32Array;
-  private readTagHigh!: Int32Array;
-  private readGeneration!: Uint32Array;
-  private readView!: (DataView | null)[];
-  private writeTagLow!: Int32Array;
-  private writeTagHigh!: Int32Array;
-  private writeGeneration!: Uint32Array;
-  private writeView!: (DataView | null)[];
+  readTagLow!: Int32Array;
+  readTagHigh!: Int32Array;
+  readGeneration!: Uint32Array;
+  readView!: (DataView | null)[];
+  writeTagLow!: Int32Array;
+  writeTagHigh!: Int32Array;
+  writeGeneration!: Uint32Array;
+  writeView!: (DataView | null)[];
   private writePage!: Int32Array;
-  private fetchTagLow!: Int32Array;
-  private fetchTagHigh!: Int32Array;
-  private fetchGeneration!: Uint32Array;
-  private fetchView!: (DataView | null)[];
+  fetchTagLow!: Int32Array;
+  fetchTagHigh!: Int32Array;
+  fetchGeneration!: Uint32Array;
+  fetchView!: (DataView | null)[];
   private fetchDecoded!: ((Decoded | undefined)[] | null)[];
-  private fetchPage!: Int32Array;
+  fetchPage!: Int32Array;
+  /** Told when a page's decoded code is dropped (the translator drops its blocks of that page). */
+  onCodeDropped: ((page: number) => void) | undefined;
   /** Decoded instructions per RAM page index. */
   private readonly code = new Map<number, (Decoded | undefined)[]>();
   /** The fault of the last failed fetch (thrown by the hart's loop). */
@@ -420,6 +424,7 @@ export class Tlb {
   invalidateCode(page: number): void {
     if (!this.code.delete(page)) return;
     for (const set of this.sets) set.forgetCodePage(page);
+    this.onCodeDropped?.(page);
   }
 
   /** Stores to a page with decoded code (on any hart) must take the slow path, which drops that code. */

@@ -6,6 +6,10 @@
  * (and their JSON lines) are identical run after run.
  */
 import type { ExitReason, ExitRecord } from "./exit-record";
+import { captureFields, restoreFields, type FieldState } from "../snapshot/fields";
+import { SnapshotError } from "../snapshot/snapshot-error";
+
+const exitLogFields = ["ring", "nextSequence", "byReason", "byDetail", "translated"];
 
 export interface ExitFilter {
   /** Only these reasons. */
@@ -30,6 +34,12 @@ export interface ExitStatistics {
   byReason: Record<string, ExitCounters>;
   /** Per reason, then per detail ("sstatus", "TIME.set_timer" …). */
   byDetail: Record<string, Record<string, ExitCounters>>;
+  /**
+   * Mode binary-translation: privileged instructions rewritten into direct
+   * monitor calls, per reason. They are in the log (and in `total`, which
+   * numbers records) but not in byReason: they were not exits.
+   */
+  translated?: Record<string, ExitCounters>;
 }
 
 export type ExitListener = (record: ExitRecord) => void;
@@ -44,12 +54,24 @@ export class ExitLog {
   private nextSequence = 0;
   private readonly byReason = new Map<string, ExitCounters>();
   private readonly byDetail = new Map<string, Map<string, ExitCounters>>();
+  private readonly translated = new Map<string, ExitCounters>();
   private readonly listeners = new Set<ExitListener>();
 
   constructor(capacity = defaultExitLogCapacity) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`exit log capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.ring = new Array<ExitRecord | undefined>(capacity).fill(undefined);
+  }
+
+  /** Snapshot support (vmm-core/snapshot): the ring and every statistic; sequence numbers continue after a restore. */
+  saveState(): FieldState {
+    return captureFields(this, exitLogFields);
+  }
+
+  loadState(state: unknown): void {
+    const saved = state as FieldState;
+    if ((saved?.ring as unknown[] | undefined)?.length !== this.capacity) throw new SnapshotError(`the exit log was saved with another capacity than ${this.capacity}`);
+    restoreFields(this, exitLogFields, state, "exit log");
   }
 
   /** Exits recorded so far (also the sequence number the next one gets). */
@@ -79,6 +101,14 @@ export class ExitLog {
     record.sequence = this.nextSequence;
     this.ring[this.nextSequence % this.capacity] = record;
     this.nextSequence++;
+    if (record.translated === true) {
+      let counters = this.translated.get(record.reason);
+      if (!counters) this.translated.set(record.reason, (counters = zero()));
+      counters.count++;
+      counters.cost += record.cost;
+      for (const listener of this.listeners) listener(record);
+      return record;
+    }
     const reason = this.reasonCounters(record.reason);
     reason.count++;
     reason.cost += record.cost;
@@ -128,7 +158,9 @@ export class ExitLog {
       byDetail[reason] = {};
       for (const [detail, counters] of details) byDetail[reason][detail] = { ...counters };
     }
-    return { total: this.nextSequence, byReason, byDetail };
+    const translated: Record<string, ExitCounters> = {};
+    for (const [reason, counters] of this.translated) translated[reason] = { ...counters };
+    return { total: this.nextSequence, byReason, byDetail, translated };
   }
 
   /** Calls `listener` for every record from now on; returns the function that stops it. */

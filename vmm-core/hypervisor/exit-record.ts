@@ -47,4 +47,10 @@ export interface ExitRecord {
    * log itself is identical run after run.
    */
   cost: number;
+  /**
+   * Mode binary-translation: the instruction was rewritten into a direct
+   * call of the monitor's emulation, so it never trapped (not a VM exit,
+   * logged to show what the rewrite saved).
+   */
+  translated?: boolean;
 }

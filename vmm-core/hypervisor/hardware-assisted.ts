@@ -11,11 +11,13 @@
 import type { Hart, TrapInterceptor } from "../hart/hart";
 import { Access } from "../hart/mmu";
 import { Exception, Interrupt, Trap, mip } from "../hart/trap";
+import { menvcfgBits } from "../hart/csr-state";
 import { translateGuest } from "../hart/two-stage";
 import { decode16, decode32 } from "../isa/decoder";
 import { ExitDisassembly } from "./exit-disassembly";
 import { handleSbiCall } from "./sbi/sbi";
-import { createSbiHost } from "./hypercalls";
+import { completeHypercall, createSbiHost } from "./hypercalls";
+import { resumeFromSuspend } from "./sbi/hsm";
 import type { SbiHost } from "./sbi/sbi-host";
 import { VirtualCpu } from "./vcpu";
 import type { ExitLog } from "./exit-log";
@@ -58,6 +60,8 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
     for (const hart of this.board.harts) {
       hart.monitor = this;
       const vcpu = this.vcpus[hart.hartId];
+      // No guest deadline yet (as the trap-and-emulate vCPU's stimecmp): vstimecmp's reset value 0 would be "already due".
+      hart.setVstimecmp(never);
       if (vcpu.state === "started") {
         this.enterGuest(hart, vcpu, entry, BigInt(hart.hartId), deviceTree);
       } else {
@@ -79,10 +83,16 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
     hart.h.hideleg = virtualInterrupts;
     hart.csr.mcounteren = 0b111;
     hart.h.hcounteren = 0b111;
-    // The monitor's own lines; the VS-level enables (vsie) are the guest's and start clear.
-    hart.setMie(mip.MTIP | mip.SEIP | mip.MSIP);
+    // The monitor's own lines; the VS-level enables (vsie) are the guest's: clear at boot and after hart_stop, kept
+    // across a non-retentive suspend, whose wake-up they decide.
+    hart.setMie(mip.MTIP | mip.SEIP | mip.MSIP | (hart.csr.mie & virtualInterrupts));
     hart.setHgatp(this.nested.hgatp());
     this.board.clint.write(0x4000 + 8 * hart.hartId, 8, never);
+    // Sstc for VS-mode, as the guest's ISA string says: its stimecmp is vstimecmp and the hart raises VSTIP, no exits.
+    // The monitor keeps no HS-level deadline of its own, so its stimecmp never fires.
+    hart.setStimecmp(never);
+    hart.setMenvcfg(hart.csr.menvcfg | menvcfgBits.STCE);
+    hart.setHenvcfg(hart.h.henvcfg | menvcfgBits.STCE);
   }
 
   enterGuest(hart: Hart, vcpu: VirtualCpu, entry: bigint, a0: bigint, a1: bigint): void {
@@ -104,6 +114,7 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
     const vcpu = this.vcpus[hart.hartId];
     const record = interrupt ? this.interrupt(hart, vcpu, cause) : this.exception(hart, vcpu, cause, tval, tval2);
     this.resyncExternalLine(hart);
+    if (vcpu.state === "suspended") this.continueSuspend(hart, vcpu);
     if (record) {
       this.exits.record(record);
       this.exits.addHostTime(record.reason, Number(process.hrtime.bigint() - started), record.detail);
@@ -134,6 +145,12 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
     }
   }
 
+  /** SBI HSM suspend: as WFI, the hart sleeps until a VS interrupt the guest enables is pending (then the hardware wakes it). */
+  private continueSuspend(hart: Hart, vcpu: VirtualCpu): void {
+    if ((hart.pendingBits() & hart.csr.mie & virtualInterrupts) !== 0) resumeFromSuspend(vcpu);
+    else hart.waiting = true;
+  }
+
   private resyncExternalLine(hart: Hart): void {
     if ((hart.csr.mipHardware & mip.SEIP) === 0 && (hart.h.hvip & mip.VSEIP) !== 0) {
       hart.setHvip(hart.h.hvip & ~mip.VSEIP);
@@ -162,9 +179,7 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
     const x = hart.x;
     const record = this.base(hart, vcpu, "sbi", "", "", 1, decode32(0x00000073));
     const result = handleSbiCall(this.sbiHost, vcpu, { a0: x[10], a1: x[11], a2: x[12], a3: x[13], a4: x[14], a5: x[15], a6: x[16], a7: x[17] });
-    x[10] = BigInt.asIntN(64, result.error);
-    if (!result.legacy) x[11] = BigInt.asIntN(64, result.value);
-    hart.pc = hart.pc + 4n;
+    completeHypercall(hart, result);
     record.detail = result.name;
     record.handling = result.summary;
     return record;
@@ -209,15 +224,13 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
   /** Hardware-assisted's side: timer and IPIs injected through hvip, fences flush the hart's TLB. */
   private createSbiHost(): SbiHost {
     const harts = this.board.harts;
-    const clint = this.board.clint;
     const guestRam = (gpa: bigint, length: number) => (this.map.isRam(gpa, BigInt(length)) ? this.map.toHost(gpa) : undefined);
     return createSbiHost(this.board, this.vcpus, {
       setTimer: (vcpu, deadline) => {
-        vcpu.sbiTimer = deadline;
+        // As OpenSBI (and KVM) with Sstc: set_timer writes the guest's stimecmp, vstimecmp; VSTIP follows it.
         const hart = harts[vcpu.hartId];
-        const due = clint.mtime() >= deadline;
-        hart.setHvip(due ? hart.h.hvip | mip.VSTIP : hart.h.hvip & ~mip.VSTIP);
-        clint.write(0x4000 + 8 * vcpu.hartId, 8, due ? never : deadline);
+        hart.setHvip(hart.h.hvip & ~mip.VSTIP);
+        hart.setVstimecmp(deadline);
       },
       raiseSoftwareInterrupt: (hartId) => harts[hartId].setHvip(harts[hartId].h.hvip | mip.VSSIP),
       fence: (hartId) => harts[hartId].tlb.flush(),

@@ -6,10 +6,11 @@
  */
 import type { Hart } from "../hart/hart";
 import { mip } from "../hart/trap";
-import { handleSbiCall } from "./sbi/sbi";
+import { handleSbiCall, type SbiResult } from "./sbi/sbi";
 import type { SbiHost, RemoteFenceKind } from "./sbi/sbi-host";
 import type { Monitor, MonitorBoard } from "./monitor";
 import type { VirtualCpu } from "./vcpu";
+import { resumeFromSuspend } from "./sbi/hsm";
 
 /** What differs between the two monitors when they serve SBI: how a vCPU's timer, IPIs, fences and start work. */
 export interface HypercallStrategy {
@@ -25,7 +26,12 @@ export interface HypercallStrategy {
 export function createSbiHost(board: MonitorBoard, vcpus: VirtualCpu[], strategy: HypercallStrategy): SbiHost {
   return {
     hartCount: board.harts.length,
-    vcpu: (hartId) => vcpus[hartId],
+    vcpu: (hartId) => {
+      const vcpu = vcpus[hartId];
+      // A suspended vCPU the hardware woke without an exit (hardware-assisted: VS interrupts) is running again.
+      if (vcpu.state === "suspended" && !board.harts[hartId].waiting) resumeFromSuspend(vcpu);
+      return vcpu;
+    },
     mtime: () => board.clint.mtime(),
     setTimer: (vcpu, deadline) => strategy.setTimer(vcpu, BigInt.asUintN(64, deadline)),
     sendSoftwareInterrupt: (hartIds) => {
@@ -41,6 +47,12 @@ export function createSbiHost(board: MonitorBoard, vcpus: VirtualCpu[], strategy
     hartStart: (hartId, startAddress, opaque) => {
       strategy.enterGuest(hartId, startAddress, opaque);
       return 0;
+    },
+    hartSuspend: (vcpu, resume) => {
+      // The monitor's exit path puts the hart to sleep, or resumes it at once when a wake-up is already pending.
+      if (resume) strategy.enterGuest(vcpu.hartId, resume.address, resume.opaque);
+      vcpu.state = "suspended";
+      vcpu.waiting = true;
     },
     hartStop: (vcpu) => {
       vcpu.state = "stopped";
@@ -65,7 +77,8 @@ export function sbiHostFor(monitor: Monitor): SbiHost {
   const board = monitor.board;
   return createSbiHost(board, monitor.vcpus, {
     setTimer: (vcpu, deadline) => {
-      vcpu.sbiTimer = deadline;
+      // With Sstc, set_timer is a write of stimecmp (OpenSBI's sbi_timer_event_start): one deadline, however armed.
+      vcpu.csr.stimecmp = deadline;
       monitor.programTimer(board.harts[vcpu.hartId], vcpu);
     },
     raiseSoftwareInterrupt: (hartId) => {
@@ -98,8 +111,14 @@ export function serveHypercall(monitor: Monitor, hart: Hart, vcpu: VirtualCpu): 
     a6: x[16],
     a7: x[17],
   });
-  x[10] = BigInt.asIntN(64, result.error);
-  if (!result.legacy) x[11] = BigInt.asIntN(64, result.value);
-  hart.pc = hart.pc + 4n;
+  completeHypercall(hart, result);
   return { name: result.name, summary: result.summary };
+}
+
+/** The SBI call's results into a0 (and a1) and the pc past the ECALL, unless the call does not return (non-retentive suspend). */
+export function completeHypercall(hart: Hart, result: SbiResult): void {
+  if (!result.returns) return;
+  hart.x[10] = BigInt.asIntN(64, result.error);
+  if (!result.legacy) hart.x[11] = BigInt.asIntN(64, result.value);
+  hart.pc = hart.pc + 4n;
 }

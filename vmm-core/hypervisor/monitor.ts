@@ -25,6 +25,7 @@ import { emulatePrivileged, type Emulation } from "./emulate-privileged";
 import { emulateMmio } from "./mmio-emulation";
 import { serveHypercall, sbiHostFor } from "./hypercalls";
 import type { SbiHost } from "./sbi/sbi-host";
+import { resumeFromSuspend } from "./sbi/hsm";
 
 /** What the monitor needs of the board. */
 export interface MonitorBoard {
@@ -117,6 +118,8 @@ export class Monitor implements TrapInterceptor {
     hart.setPrivilege(0);
     hart.waiting = false;
     this.applyContext(hart, vcpu);
+    // The comparator was reset above; a deadline the vCPU armed earlier (non-retentive suspend) still stands.
+    this.programTimer(hart, vcpu);
   }
 
   // ---- the exit path -----------------------------------------------------
@@ -129,6 +132,7 @@ export class Monitor implements TrapInterceptor {
     if (interrupt) record = this.interrupt(hart, vcpu, cause);
     else record = this.exception(hart, vcpu, cause, tval);
     this.deliverInterrupts(hart, vcpu);
+    if (vcpu.state === "suspended") this.continueSuspend(hart, vcpu);
     if (record) {
       record.cost += this.memory.references - references;
       this.exits.record(record);
@@ -332,9 +336,19 @@ export class Monitor implements TrapInterceptor {
     });
   }
 
-  /** The guest's timer: the earlier of its SBI deadline and stimecmp, programmed into the monitor's CLINT comparator. */
+  /** SBI HSM suspend: as WFI, the vCPU wakes once an interrupt it enables is pending; until then its hart sleeps. */
+  private continueSuspend(hart: Hart, vcpu: VirtualCpu): void {
+    if ((vcpu.csr.sip & vcpu.csr.sie) !== 0) resumeFromSuspend(vcpu);
+    else hart.waiting = true;
+  }
+
+  /**
+   * The guest's timer: its stimecmp (SBI set_timer writes it too),
+   * programmed into the monitor's CLINT comparator. As Sstc: STIP is
+   * time >= stimecmp, so a later deadline is what clears it.
+   */
   programTimer(hart: Hart, vcpu: VirtualCpu): void {
-    const deadline = vcpu.sbiTimer < vcpu.csr.stimecmp ? vcpu.sbiTimer : vcpu.csr.stimecmp;
+    const deadline = vcpu.csr.stimecmp;
     if (this.board.clint.mtime() >= deadline) {
       vcpu.csr.sip |= mip.STIP;
       this.board.clint.write(0x4000 + 8 * hart.hartId, 8, 0xffff_ffff_ffff_ffffn);

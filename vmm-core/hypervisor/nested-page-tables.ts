@@ -41,6 +41,12 @@ export class NestedPageTables {
     bus.writeBytes(this.root, new Uint8Array(rootFrames * 4096));
   }
 
+  /** Empties the tree and starts the frame pool over, as a fresh monitor (snapshots: refilled on demand, not saved). */
+  discardAll(): void {
+    this.bus.writeBytes(this.root, new Uint8Array(rootFrames * 4096));
+    this.pool.reset();
+  }
+
   /** hgatp for this tree: mode Sv39x4, VMID 1. */
   hgatp(): bigint {
     return (8n << 60n) | (1n << 44n) | ((this.root >> 12n) & ppnMask);

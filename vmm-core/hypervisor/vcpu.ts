@@ -30,7 +30,11 @@ export class VirtualSupervisorCsrs {
   satp = 0n;
   scounteren = 0;
   senvcfg = 0n;
-  /** Sstc compare value as the guest wrote it (all ones = no timer). */
+  /**
+   * The guest's one timer deadline (mtime units; all ones = none): Sstc's
+   * stimecmp, which SBI TIME.set_timer writes too, as OpenSBI does when the
+   * hart has Sstc. STIP follows time >= stimecmp.
+   */
   stimecmp = 0xffff_ffff_ffff_ffffn;
 }
 
@@ -38,8 +42,6 @@ export class VirtualCpu {
   /** Virtual privilege: 1 = the guest kernel (virtual S-mode), 0 = guest user code. */
   priv: 0 | 1 = 1;
   readonly csr = new VirtualSupervisorCsrs();
-  /** Deadline set through SBI TIME.set_timer (mtime units; all ones = none). */
-  sbiTimer = 0xffff_ffff_ffff_ffffn;
   /** SBI HSM state. */
   state: HartState;
   /** Set by WFI until a virtual interrupt is pending. */

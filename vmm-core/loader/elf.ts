@@ -55,6 +55,8 @@ export interface ElfImage {
   symbols: ElfSymbol[];
   /** A global or weak symbol of that name if there is one, else a local one. */
   findSymbol(name: string): ElfSymbol | undefined;
+  /** The first section of that name (".debug_line" …) and its file bytes (empty for SHT_NOBITS); undefined when absent. */
+  findSection(name: string): { section: ElfSection; data: Uint8Array } | undefined;
 }
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46] as const;
@@ -240,6 +242,14 @@ export function parseElf(bytes: Uint8Array, fileName: string): ElfImage {
     return index.get(name);
   };
 
+  const findSection = (name: string): { section: ElfSection; data: Uint8Array } | undefined => {
+    const section = sections.find((s) => s.name === name);
+    if (!section) return undefined;
+    if (section.type === SHT_NOBITS) return { section, data: new Uint8Array(0) };
+    const start = inFile(BigInt(section.offset), BigInt(section.size), `section ${name}`);
+    return { section, data: bytes.subarray(start, start + section.size) };
+  };
+
   return {
     fileName,
     fileType: type === ET_EXEC ? "exec" : "dyn",
@@ -249,6 +259,7 @@ export function parseElf(bytes: Uint8Array, fileName: string): ElfImage {
     sections: sections.map(({ link: _link, entrySize: _entrySize, ...s }) => s),
     symbols,
     findSymbol,
+    findSection,
   };
 }
 

@@ -21,6 +21,16 @@ export class ConsoleInput {
     this.head = 0;
   }
 
+  /** Snapshot support: the bytes the guest has not read yet. */
+  saveState(): number[] {
+    return this.queue.slice(this.head);
+  }
+
+  loadState(state: unknown): void {
+    this.queue = Array.isArray(state) ? state.map(Number) : [];
+    this.head = 0;
+  }
+
   get available(): number {
     return this.queue.length - this.head;
   }

@@ -17,6 +17,11 @@ import { ResetRom } from "../devices/reset-rom";
 import { attachVirtioSlots } from "../devices/virtio/virtio-slots";
 import type { DriveOptions } from "../devices/virtio/block-storage";
 import type { VirtioMmio } from "../devices/virtio/virtio-mmio";
+import type { VirtioConsole } from "../devices/virtio/virtio-console";
+import type { VirtioBalloon } from "../devices/virtio/virtio-balloon";
+import type { RandomSource } from "../devices/virtio/virtio-rng";
+import { machineDeviceSnapshots, type DeviceSnapshotInfo } from "../devices/snapshot";
+import { balloonTargetPages, guestMemoryAccounting, type BalloonInfo, type MemoryAccountingInfo } from "../devices/virtio/balloon-accounting";
 import { loadImage, checkPlacement, type LoadableImage } from "../loader/image";
 import type { ElfSymbol } from "../loader/elf";
 import { buildVirtDeviceTree, fdtLoadAddress } from "../loader/device-tree";
@@ -28,6 +33,10 @@ import { maxMemoryBytes } from "./memory-size";
 import type { Monitor } from "../hypervisor/monitor";
 import type { HardwareAssistedMonitor } from "../hypervisor/hardware-assisted";
 import { createHardwareAssistedMonitor, createTrapAndEmulateMonitor } from "../hypervisor/trap-and-emulate";
+import type { Engine } from "../hart/hart";
+import { defaultEngine, engineProblem } from "../hart/translator/engine";
+import { restoreMachineSnapshot, saveMachineSnapshot } from "../snapshot/machine-snapshot";
+import { enableBinaryTranslation } from "../hypervisor/binary-translation";
 
 export interface MachineOptions {
   /** RAM size in bytes. */
@@ -47,25 +56,34 @@ export interface MachineOptions {
   /**
    * How the guest runs: "none" = on the bare machine (firmware included);
    * "trap-and-emulate" = the kernel runs deprivileged under vmscope's
-   * monitor, which is its SBI, with shadow page tables.
+   * monitor, which is its SBI, with shadow page tables; "binary-translation"
+   * = the same, with the kernel's privileged instructions rewritten into
+   * direct monitor calls by the translator (hypervisor/binary-translation.ts).
    */
   mode?: VirtualizationMode;
   /** Capacity of the VM-exit ring (statistics are always complete). */
   exitLogSize?: number;
+  /** Execution engine: "interpreter" (the reference) or "translator" (blocks of generated JavaScript); default from VMSCOPE_ENGINE, else the interpreter. */
+  engine?: Engine;
   /** Give the harts the hypervisor (H) extension (misa.H, HS/VS/VU, two-stage translation). */
   hypervisorExtension?: boolean;
   console?: ConsoleIO;
-  /** Disk images, one virtio-blk each: drive 0 in the last virtio slot, then downwards, the rng after them (devices/virtio/virtio-slots.ts). */
+  /** Disk images, one virtio-blk each: drive 0 in the last virtio slot, then downwards, rng, console and balloon after them (devices/virtio/virtio-slots.ts). */
   drives?: DriveOptions[];
+  /** Balloon target at power-on, in MiB of guest RAM the guest should give back (--balloon). */
+  balloon?: number;
+  /** virtio-rng's bytes: "seeded" (default, repeatable) or "host" (--rng host). */
+  rng?: RandomSource;
 }
 
-export type VirtualizationMode = "none" | "trap-and-emulate" | "hardware-assisted";
-export const virtualizationModes: readonly VirtualizationMode[] = ["none", "trap-and-emulate", "hardware-assisted"];
+export type VirtualizationMode = "none" | "trap-and-emulate" | "hardware-assisted" | "binary-translation";
+export const virtualizationModes: readonly VirtualizationMode[] = ["none", "trap-and-emulate", "hardware-assisted", "binary-translation"];
 
 /** Host RAM the monitor keeps for itself (shadow page tables) below the guest's RAM. */
 const monitorRegionBytes = 32 * 1024 * 1024;
 
-export type StopReason = "budget" | "poweroff" | "reset" | "halted";
+/** "debug": the debugger (vmm-core/debug) stopped the machine; its `stop` says why. */
+export type StopReason = "budget" | "poweroff" | "reset" | "halted" | "debug";
 
 export interface RunResult {
   reason: StopReason;
@@ -102,6 +120,9 @@ export class Machine {
   readonly uart: Uart16550;
   /** The eight virtio-mmio slots, slot 0 at 0x1000_1000 (empty ones answer DeviceID 0). */
   readonly virtio: VirtioMmio[];
+  /** virtio-console: port 0 shares the UART's console and input. */
+  readonly virtioConsole: VirtioConsole;
+  readonly balloon: VirtioBalloon;
   readonly power: PowerState = { state: "running", exitCode: 0, source: "" };
   readonly symbols: ElfSymbol[];
   readonly images: LoadableImage[];
@@ -117,8 +138,11 @@ export class Machine {
   readonly guestRamOffset: bigint;
   private current: Hart;
   private readonly htif: Htif | undefined;
+  /** What the machine was built from: a snapshot records it and is only restored into a machine built alike. */
+  private readonly options: MachineOptions;
 
   constructor(options: MachineOptions) {
+    this.options = options;
     const hartCount = options.harts ?? 1;
     if (!Number.isInteger(hartCount) || hartCount < 1 || hartCount > 8) {
       throw new UserInputError(`harts: ${hartCount} is not a hart count from 1 to 8`);
@@ -154,11 +178,25 @@ export class Machine {
     this.harts = Array.from({ length: hartCount }, (_, id) => new Hart(id, this.bus, clock));
     // The hardware-assisted mode needs the H extension; otherwise it is the user's choice.
     for (const hart of this.harts) hart.hypervisorExtension = options.hypervisorExtension === true || this.mode === "hardware-assisted";
+    const engine = options.engine ?? defaultEngine();
+    const badEngine = engineProblem(engine);
+    if (badEngine) throw new UserInputError(badEngine);
+    if (this.mode === "binary-translation" && options.engine === "interpreter") {
+      throw new UserInputError("mode binary-translation rewrites the guest kernel's code: it runs on the translator, not engine interpreter");
+    }
+    for (const hart of this.harts) hart.engine = engine;
     this.current = this.harts[0];
     const rawClock: GuestClock = { mtime: () => BigInt(Math.floor(this.current.cycles / this.instructionsPerTick)) };
     this.clint = new Clint(hartCount, rawClock, sink);
     this.ram.onPageWritten = (page) => {
       for (const hart of this.harts) hart.tlb.invalidateCode(page);
+    };
+    // A page the balloon took: no hart may keep a view of its old buffer.
+    this.ram.onPageDiscarded = (page) => {
+      for (const hart of this.harts) {
+        hart.tlb.invalidateCode(page);
+        hart.tlb.flush();
+      }
     };
     for (const hart of this.harts) this.bus.codePageWatchers.push((page) => hart.tlb.forgetWritablePage(page));
 
@@ -211,11 +249,14 @@ export class Machine {
     this.bus.attach(memoryMap.plic.base, this.plic);
     this.bus.attach(memoryMap.uart0.base, this.uart);
     // Device DMA is guest-physical: under a monitor it goes through its map, never outside guest RAM.
-    this.virtio = attachVirtioSlots(this.bus, this.plic, {
+    const virtio = attachVirtioSlots(this.bus, this.plic, {
       base: memoryMap.dram.base,
       size: BigInt(options.memory),
       hostOffset: () => (this.monitor ? this.monitor.map.hostRamBase - this.monitor.map.guestRamBase : 0n),
-    }, options.drives ?? []);
+    }, { drives: options.drives ?? [], console, input: this.input, balloonPages: balloonTargetPages(options.balloon, options.memory), rng: options.rng });
+    this.virtio = virtio.slots;
+    this.virtioConsole = virtio.console;
+    this.balloon = virtio.balloon;
     const tohost = this.symbols.find((symbol) => symbol.name === "tohost");
     if (tohost) {
       this.htif = new Htif(power, console, this.bus, this.input);
@@ -230,11 +271,13 @@ export class Machine {
       console,
     };
     this.monitor =
-      this.mode === "trap-and-emulate"
+      this.mode === "trap-and-emulate" || this.mode === "binary-translation"
         ? createTrapAndEmulateMonitor(this, monitorOptions)
         : this.mode === "hardware-assisted"
           ? createHardwareAssistedMonitor(this, monitorOptions)
           : undefined;
+    // Binary translation is trap-and-emulate with the guest kernel's privileged instructions rewritten by the translator.
+    if (this.mode === "binary-translation") enableBinaryTranslation(this.monitor as Monitor, this.harts);
     this.loadMemory();
   }
 
@@ -274,6 +317,23 @@ export class Machine {
     for (const hart of this.harts) hart.stopRequested = true;
   }
 
+  /** The complete VM as snapshot bytes (vmm-core/snapshot); this machine's translation caches are flushed too. */
+  saveSnapshot(): Uint8Array {
+    return saveMachineSnapshot(this, this.options);
+  }
+
+  /** Restores a snapshot saved by a machine built with the same options (a SnapshotError says which differs). */
+  loadSnapshot(bytes: Uint8Array): void {
+    restoreMachineSnapshot(this, this.options, bytes);
+  }
+
+  /** A new machine built from `options`, continuing where the snapshot was saved. */
+  static fromSnapshot(bytes: Uint8Array, options: MachineOptions): Machine {
+    const machine = new Machine(options);
+    machine.loadSnapshot(bytes);
+    return machine;
+  }
+
   /** Back to power-on: RAM reloaded, devices reset, harts at the reset vector (or the monitor restarted). */
   reset(): void {
     for (const region of this.bus.regions) region.device.reset();
@@ -298,6 +358,11 @@ export class Machine {
           const before = hart.cycles;
           hart.run(roundEnd - hart.cycles);
           executed += hart.cycles - before;
+          if (hart.debug?.stopPending) {
+            // Every hart stops with the one that hit: the rest of the round is not run.
+            this.current = this.harts[0];
+            return { reason: "debug", instructions: executed };
+          }
         }
         // A waiting hart's time passes too.
         if (hart.waiting && hart.cycles < roundEnd) hart.cycles = roundEnd;
@@ -340,6 +405,7 @@ export class Machine {
       slice = Math.min(slice, until);
     } else if (allWaiting) {
       this.uart.pollInput();
+      this.virtioConsole.pollInput();
       return this.harts.some((hart) => !hart.waiting) ? slice : 0;
     }
     return slice;
@@ -371,7 +437,28 @@ export class Machine {
     }
     this.current = this.harts[0];
     this.uart.pollInput();
+    this.virtioConsole.pollInput();
     this.htif?.pollInput();
+  }
+
+  /** Asks the guest's balloon driver to hold `mib` MiB (config num_pages, config-change interrupt). */
+  setBalloonTarget(mib: number): BalloonInfo {
+    this.balloon.setTarget(balloonTargetPages(mib, this.ram.size - Number(this.guestRamOffset)));
+    return this.balloonInfo();
+  }
+
+  balloonInfo(): BalloonInfo {
+    return { present: true, targetPages: this.balloon.target, actualPages: this.balloon.actualPages };
+  }
+
+  /** Guest RAM as the host holds it: lazily allocated pages, minus what the balloon freed. */
+  memoryAccounting(): MemoryAccountingInfo {
+    return guestMemoryAccounting(this.ram, Number(this.guestRamOffset), this.balloon.heldPages);
+  }
+
+  /** Every device on the bus, as the Devices view shows it; reading changes nothing. */
+  deviceSnapshots(): DeviceSnapshotInfo[] {
+    return machineDeviceSnapshots(this.bus.regions);
   }
 
   stats(): MachineStatistics {

@@ -20,6 +20,8 @@ import { Machine, virtualizationModes, type VirtualizationMode } from "./machine
 import { memoryMap } from "./memory-map";
 import { loadImage } from "../loader/image";
 import { Exception, causeName } from "../hart/trap";
+import type { Engine } from "../hart/hart";
+import { consoleFiguresOf, type ConsoleDeviceFigures } from "../devices/console-figures";
 
 /** The guest, as bytes: the caller reads the files. */
 export interface ComparedGuest {
@@ -32,6 +34,8 @@ export interface ComparedGuest {
   harts?: number;
   append?: string;
   instructionsPerTick?: number;
+  /** Execution engine for every mode; default: the machine's. */
+  engine?: Engine;
 }
 
 export interface ComparisonOptions {
@@ -79,7 +83,8 @@ export interface ModeMeasurement {
   output: Uint8Array;
   /** Bytes the firmware printed before the kernel started (mode none with firmware), cut from `output`. */
   firmwareOutputBytes: number;
-  exits: { total: number; byReason: Record<string, number> };
+  /** VM exits (traps into the monitor); `translated`: privileged instructions binary translation turned into direct calls instead. */
+  exits: { total: number; byReason: Record<string, number>; translated?: number };
   /** Hidden = the monitor's own (shadow or nested fills); true = page faults the guest kernel handled. */
   pageFaults: { hidden: number; true: number };
   /** Sum of the exits' deterministic cost (memory references, device accesses, decodes). */
@@ -93,6 +98,8 @@ export interface ModeMeasurement {
   wallSeconds: number;
   /** Guest instructions per wall second, in millions. */
   mips: number;
+  /** Emulated (UART) against paravirtual (virtio-console) console output: bytes, accesses, exits, host time. */
+  consoleDevices: ConsoleDeviceFigures[];
 }
 
 export interface OutputDifference {
@@ -170,6 +177,7 @@ export async function measureMode(guest: ComparedGuest, plan: ModePlan, options:
     kernelName: guest.kernelName,
     append: guest.append,
     instructionsPerTick: guest.instructionsPerTick,
+    engine: guest.engine,
     mode: plan.mode,
     console: {
       write: (bytes) => {
@@ -229,6 +237,7 @@ export async function measureMode(guest: ComparedGuest, plan: ModePlan, options:
     byReason[reason] = counters.count;
     monitorWork += counters.cost;
   }
+  const translatedCount = Object.values(exitStatistics?.translated ?? {}).reduce((sum, counters) => sum + counters.count, 0);
   const countOf = (reasons: readonly string[]): number => reasons.reduce((sum, reason) => sum + (byReason[reason] ?? 0), 0);
   const faultTraps = (counts: (cause: number) => boolean): number =>
     pageFaultCauses.filter(counts).reduce((sum, cause) => sum + (stats.trapsByCause[causeName(cause, false)] ?? 0), 0);
@@ -249,7 +258,12 @@ export async function measureMode(guest: ComparedGuest, plan: ModePlan, options:
     executed,
     output: all.subarray(firmwareOutputBytes),
     firmwareOutputBytes,
-    exits: { total: exitStatistics?.total ?? 0, byReason },
+    exits: {
+      // Records of rewritten instructions are in the log, but were no exits.
+      total: (exitStatistics?.total ?? 0) - translatedCount,
+      byReason,
+      ...(exitStatistics?.translated ? { translated: translatedCount } : {}),
+    },
     pageFaults: { hidden: countOf(hiddenFaultReasons), true: trueFaults },
     monitorWork,
     traps: stats.trapsByCause,
@@ -257,6 +271,7 @@ export async function measureMode(guest: ComparedGuest, plan: ModePlan, options:
     walkRefsPerMiss: stats.tlb.walks > 0 ? stats.tlb.walkMemoryReferences / stats.tlb.walks : 0,
     wallSeconds,
     mips: wallSeconds > 0 ? guestInstructions / wallSeconds / 1e6 : 0,
+    consoleDevices: consoleFiguresOf(machine),
   };
 }
 

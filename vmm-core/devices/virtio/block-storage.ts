@@ -5,6 +5,7 @@
  * memory (QEMU's -drive snapshot=on); `readonly` refuses writes.
  */
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
+import { resolve } from "node:path";
 import { UserInputError } from "../../machine/errors";
 
 export const sectorSize = 512;
@@ -23,6 +24,17 @@ export interface BlockStorage {
   write(sector: bigint, data: Uint8Array): void;
   /** Data written so far is on stable storage when this returns. */
   flush(): void;
+  /** Snapshot support: which image this is, and what a snapshot-mode drive holds in memory. */
+  saveState?(): unknown;
+  loadState?(state: unknown): void;
+}
+
+/** What a snapshot records of a drive: the file it must find again, unchanged, and the overlay. */
+interface DriveState {
+  path: string;
+  bytes: number;
+  mtimeMs: number;
+  overlay: Map<bigint, Uint8Array>;
 }
 
 export class FileStorage implements BlockStorage {
@@ -33,7 +45,10 @@ export class FileStorage implements BlockStorage {
   /** Sectors written in snapshot mode, by sector number. */
   private readonly overlay = new Map<bigint, Uint8Array>();
 
+  private readonly path: string;
+
   constructor(options: DriveOptions) {
+    this.path = resolve(options.path);
     this.readonly = options.readonly === true;
     this.snapshot = options.snapshot === true;
     try {
@@ -74,6 +89,28 @@ export class FileStorage implements BlockStorage {
 
   flush(): void {
     if (!this.snapshot && !this.readonly) fsyncSync(this.fd!);
+  }
+
+  saveState(): DriveState {
+    const stat = fstatSync(this.fd!);
+    return { path: this.path, bytes: stat.size, mtimeMs: Math.floor(stat.mtimeMs), overlay: new Map([...this.overlay].map(([sector, data]) => [sector, data.slice()])) };
+  }
+
+  /**
+   * The drive must be the same file, unchanged since the snapshot was saved
+   * (size and modification time): a guest that continues on a disk it did
+   * not write would read other data than it did before.
+   */
+  loadState(state: unknown): void {
+    const saved = state as DriveState;
+    const stat = fstatSync(this.fd!);
+    const name = `--drive '${this.path}'`;
+    if (saved.path !== this.path) throw new UserInputError(`snapshot: ${name} is not the drive the snapshot was saved with ('${saved.path}')`);
+    if (saved.bytes !== stat.size || saved.mtimeMs !== Math.floor(stat.mtimeMs)) {
+      throw new UserInputError(`snapshot: ${name} changed since the snapshot was saved (size or modification time differ); restore the image the snapshot was taken with`);
+    }
+    this.overlay.clear();
+    for (const [sector, data] of saved.overlay) this.overlay.set(sector, data);
   }
 
   close(): void {

@@ -9,6 +9,7 @@ import type { GuestMemory } from "./guest-memory";
 import { gatherReadable, scatterWritable, writableLength, VirtqueueError, type DescriptorChain, type Virtqueue } from "./virtqueue";
 import { readConfigBytes, VirtioDeviceId, type VirtioDevice } from "./virtio-device";
 import { sectorSize, type BlockStorage } from "./block-storage";
+import { captureFields, restoreFields, type FieldState } from "../../snapshot/fields";
 
 export const VIRTIO_BLK_F_SEG_MAX = 1n << 2n;
 export const VIRTIO_BLK_F_RO = 1n << 5n;
@@ -114,6 +115,16 @@ export class VirtioBlk implements VirtioDevice {
 
   private inRange(sector: bigint, bytes: number): boolean {
     return bytes % sectorSize === 0 && sector + BigInt(bytes / sectorSize) <= this.storage.sectors;
+  }
+
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["config", "counts"]), storage: this.storage.saveState?.() };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["config", "counts"], state, `virtio-blk`);
+    this.storage.loadState?.((state as FieldState).storage);
   }
 
   reset(): void {}

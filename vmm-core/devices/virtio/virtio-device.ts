@@ -8,7 +8,22 @@ import type { GuestMemory } from "./guest-memory";
 import type { Virtqueue } from "./virtqueue";
 
 /** virtio 1.2 §5: device IDs. */
-export const VirtioDeviceId = { none: 0, block: 2, entropy: 4 } as const;
+export const VirtioDeviceId = { none: 0, block: 2, console: 3, entropy: 4, balloon: 5 } as const;
+
+/** What the transport lends a device for work the driver did not ask for (input arriving, a new balloon target). */
+export interface VirtioDeviceHost {
+  /** The device changed its config space: bump ConfigGeneration and raise a config-change interrupt. */
+  configChanged(): void;
+  /** Queue `index` when the driver has made it ready, else undefined. */
+  readyQueue(index: number): Virtqueue | undefined;
+  /** Used buffers were pushed to queue `index` outside a notification: interrupt if the driver wants one. */
+  queueUpdated(index: number): void;
+  /** Runs device work on guest memory; a VirtqueueError inside becomes DEVICE_NEEDS_RESET. */
+  guard(work: () => void): void;
+  /** The negotiated feature bits. */
+  negotiatedFeatures(): bigint;
+  readonly memory: GuestMemory;
+}
 
 export interface VirtioDevice {
   readonly deviceId: number;
@@ -30,6 +45,10 @@ export interface VirtioDevice {
   reset(): void;
   /** Device-specific state for the Devices view. */
   describe(): RegisterSnapshot[];
+  /** Called once by the transport that carries the device. */
+  bind?(host: VirtioDeviceHost): void;
+  /** Register names inside the config space, by byte offset (exit records). */
+  configRegisterName?(offset: number): string | undefined;
 }
 
 /** Little-endian read of `size` bytes at `offset` inside a config image. */

@@ -12,7 +12,10 @@
 import type { AccessSize, Device, DeviceSnapshot, IrqLine, RegisterSnapshot } from "../../bus/device";
 import type { GuestMemory } from "./guest-memory";
 import { Virtqueue, VirtqueueError } from "./virtqueue";
-import type { VirtioDevice } from "./virtio-device";
+import type { VirtioDevice, VirtioDeviceHost } from "./virtio-device";
+import { captureFields, restoreFields, type FieldState } from "../../snapshot/fields";
+import { isStateful } from "../../snapshot/stateful";
+import { SnapshotError } from "../../snapshot/snapshot-error";
 
 export const VIRTIO_MMIO_MAGIC = 0x7472_6976; // "virt"
 export const VIRTIO_MMIO_VERSION = 2;
@@ -69,6 +72,8 @@ export class VirtioMmio implements Device {
   private status = 0;
   private configGeneration = 0;
   private readonly queues: Virtqueue[];
+  /** Register accesses since power-on (each one a VM exit under a monitor). */
+  accesses = 0;
   /** Why the device last needed a reset (Devices view, tests). */
   lastError: string | undefined;
 
@@ -83,6 +88,36 @@ export class VirtioMmio implements Device {
       eventIdx: (this.driverFeatures & VIRTIO_RING_F_EVENT_IDX) !== 0n,
     });
     this.queues = Array.from({ length: device?.queueCount ?? 0 }, () => new Virtqueue(device!.queueMaxSize, memory, negotiated));
+    const host: VirtioDeviceHost = {
+      memory,
+      configChanged: () => this.configChanged(),
+      readyQueue: (index) => {
+        const queue = this.queues[index];
+        return queue?.ready && this.status & Status.DRIVER_OK && !(this.status & Status.DEVICE_NEEDS_RESET) ? queue : undefined;
+      },
+      queueUpdated: (index) => this.guard(() => {
+        if (this.queues[index]?.shouldInterrupt()) this.raise(Interrupt.USED_BUFFER);
+      }),
+      negotiatedFeatures: () => this.driverFeatures,
+      guard: (work) => this.guard(work),
+    };
+    device?.bind?.(host);
+  }
+
+  /** Runs device work on guest memory; a broken queue becomes DEVICE_NEEDS_RESET instead of an exception. */
+  guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      if (!(error instanceof VirtqueueError)) throw error;
+      this.needsReset(error.message);
+    }
+  }
+
+  /** The device changed its config space (virtio 1.2 §4.2.2.1: ConfigGeneration changes, config-change interrupt). */
+  private configChanged(): void {
+    this.configGeneration = (this.configGeneration + 1) >>> 0;
+    if (this.status & Status.DRIVER_OK) this.raise(Interrupt.CONFIG_CHANGE);
   }
 
   /** Everything the device offers: its own bits plus the transport's. */
@@ -103,6 +138,7 @@ export class VirtioMmio implements Device {
   }
 
   read(offset: number, size: AccessSize): bigint {
+    this.accesses++;
     if (offset >= Reg.Config) return this.device ? this.device.readConfig(offset - Reg.Config, size) : 0n;
     // Registers are 32-bit; a 64-bit load reads two of them.
     if (size === 8) return this.readRegister(offset) | (this.readRegister(offset + 4) << 32n);
@@ -142,6 +178,7 @@ export class VirtioMmio implements Device {
   }
 
   write(offset: number, size: AccessSize, value: bigint): void {
+    this.accesses++;
     if (!this.device) return;
     if (offset >= Reg.Config) return this.device.writeConfig(offset - Reg.Config, size, value);
     if (size === 8) {
@@ -226,13 +263,11 @@ export class VirtioMmio implements Device {
   private notify(index: number): void {
     const queue = this.queues[index];
     if (!this.device || !queue || !queue.ready || this.status & Status.DEVICE_NEEDS_RESET) return;
-    try {
-      this.device.processQueue(index, queue, this.memory);
+    const device = this.device;
+    this.guard(() => {
+      device.processQueue(index, queue, this.memory);
       if (queue.shouldInterrupt()) this.raise(Interrupt.USED_BUFFER);
-    } catch (error) {
-      if (!(error instanceof VirtqueueError)) throw error;
-      this.needsReset(error.message);
-    }
+    });
   }
 
   /** The driver broke the queue: stop using it until it resets us, and tell it. */
@@ -251,6 +286,19 @@ export class VirtioMmio implements Device {
     this.irq.set(this.interruptStatus !== 0);
   }
 
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["deviceFeaturesSel", "driverFeaturesSel", "driverFeatures", "queueSel", "interruptStatus", "status", "configGeneration", "accesses", "lastError"]), queues: this.queues.map((queue) => queue.saveState()), device: isStateful(this.device) ? this.device.saveState() : undefined };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["deviceFeaturesSel", "driverFeaturesSel", "driverFeatures", "queueSel", "interruptStatus", "status", "configGeneration", "accesses", "lastError"], state, `${this.name}`);
+    const saved = state as FieldState;
+    if (!Array.isArray(saved.queues) || saved.queues.length !== this.queues.length) throw new SnapshotError(`${this.name}: the saved queues do not fit this device`);
+    this.queues.forEach((queue, index) => queue.loadState((saved.queues as unknown[])[index]));
+    if (isStateful(this.device)) this.device.loadState(saved.device);
+  }
+
   reset(): void {
     this.deviceFeaturesSel = this.driverFeaturesSel = 0;
     this.driverFeatures = 0n;
@@ -264,7 +312,7 @@ export class VirtioMmio implements Device {
   }
 
   registerName(offset: number, _write: boolean): string {
-    if (offset >= Reg.Config) return `config+0x${(offset - Reg.Config).toString(16)}`;
+    if (offset >= Reg.Config) return this.device?.configRegisterName?.(offset - Reg.Config) ?? `config+0x${(offset - Reg.Config).toString(16)}`;
     return registerNames.get(offset & ~3) ?? `reserved+0x${offset.toString(16)}`;
   }
 
@@ -288,6 +336,8 @@ export class VirtioMmio implements Device {
       device: `0x${queue.deviceArea.toString(16)}`,
       lastAvailIndex: queue.lastAvailIndex,
       usedIndex: queue.usedIndex,
+      // Chains the device took and has not given back (the balloon keeps its statistics buffer).
+      inFlight: (queue.lastAvailIndex - queue.usedIndex) & 0xffff,
     }));
     return { name: this.name, kind: this.kind, base, size: this.size, registers, details: { queues, lastError: this.lastError } };
   }

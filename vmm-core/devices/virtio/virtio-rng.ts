@@ -3,14 +3,21 @@
  * whose device-writable buffers the device fills with random bytes. The
  * bytes come from a seeded SplitMix64 generator, not the host's entropy,
  * so a run is repeatable: the default seed is 0x766d73636f7065 ("vmscope"
- * in ASCII), and a reset of the device restarts the sequence.
+ * in ASCII), and a reset of the device restarts the sequence. With the
+ * "host" source (`--rng host`) the bytes come from the host's
+ * cryptographic generator instead, different on every run.
  */
+import { randomFillSync } from "node:crypto";
 import type { AccessSize, RegisterSnapshot } from "../../bus/device";
 import type { GuestMemory } from "./guest-memory";
 import { scatterWritable, writableLength, type Virtqueue } from "./virtqueue";
 import { VirtioDeviceId, type VirtioDevice } from "./virtio-device";
+import { captureFields, restoreFields, type FieldState } from "../../snapshot/fields";
 
 export const defaultRngSeed = 0x766d_7363_6f70_65n;
+/** "seeded": SplitMix64, repeatable; "host": node:crypto, real randomness. */
+export type RandomSource = "seeded" | "host";
+export const randomSources: readonly RandomSource[] = ["seeded", "host"];
 /** QEMU's virtio-rng queue size. */
 const QUEUE_SIZE = 8;
 
@@ -45,7 +52,10 @@ export class VirtioRng implements VirtioDevice {
   /** Bytes handed to the guest since reset. */
   bytesServed = 0;
 
-  constructor(private readonly seed: bigint = defaultRngSeed) {
+  constructor(
+    readonly source: RandomSource = "seeded",
+    private readonly seed: bigint = defaultRngSeed,
+  ) {
     this.generator = new SplitMix64(seed);
   }
 
@@ -58,11 +68,22 @@ export class VirtioRng implements VirtioDevice {
   processQueue(_index: number, queue: Virtqueue, memory: GuestMemory): void {
     for (let chain = queue.pop(); chain; chain = queue.pop()) {
       const bytes = new Uint8Array(writableLength(chain));
-      this.generator.fill(bytes);
+      if (this.source === "host") randomFillSync(bytes);
+      else this.generator.fill(bytes);
       const written = scatterWritable(memory, chain, bytes);
       this.bytesServed += written;
       queue.push(chain, written);
     }
+  }
+
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["bytesServed"]), generator: captureFields(this.generator, ["state"]) };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["bytesServed"], state, `virtio-rng`);
+    restoreFields(this.generator, ["state"], (state as FieldState).generator, "virtio-rng generator");
   }
 
   reset(): void {
@@ -72,7 +93,9 @@ export class VirtioRng implements VirtioDevice {
 
   describe(): RegisterSnapshot[] {
     return [
-      { name: "seed", value: this.seed, description: "SplitMix64 seed" },
+      this.source === "host"
+        ? { name: "source", value: "host", description: "node:crypto randomFillSync" }
+        : { name: "seed", value: this.seed, description: "SplitMix64 seed" },
       { name: "bytesServed", value: this.bytesServed },
     ];
   }

@@ -43,12 +43,12 @@ function descriptor(address: bigint, length: number, flags: number): Uint8Array 
   return new Uint8Array(view.buffer);
 }
 
-test("all eight slots are on the bus and in the device tree; without drives the rng takes the last slot", () => {
+test("all eight slots are on the bus and in the device tree; without drives rng, console and balloon take the last slots", () => {
   const machine = new Machine({ memory: 16 * 1024 * 1024, kernel: spin });
   assert.equal(machine.virtio.length, 8);
   for (let slot = 0; slot < 8; slot++) {
     assert.equal(reg(machine, slot, Reg.MagicValue), 0x74726976);
-    assert.equal(reg(machine, slot, Reg.DeviceID), slot === 7 ? 4 : 0);
+    assert.equal(reg(machine, slot, Reg.DeviceID), ({ 7: 4, 6: 3, 5: 5 } as Record<number, number>)[slot] ?? 0);
   }
   const tree = new TextDecoder("latin1").decode(machine.deviceTree);
   for (let slot = 0; slot < 8; slot++) assert.ok(tree.includes(`virtio_mmio@1000${slot + 1}000`), `slot ${slot} in the device tree`);
@@ -78,10 +78,10 @@ for (const mode of ["none", "trap-and-emulate", "hardware-assisted"] as const) {
   });
 }
 
-test("drives take the slots from the last one down, the rng the next", () => {
+test("drives take the slots from the last one down, then rng, console and balloon", () => {
   const disk = __filename; // any readable regular file will do as an image
   const machine = new Machine({ memory: 16 * 1024 * 1024, kernel: spin, drives: [{ path: disk }, { path: disk, readonly: true }] });
-  assert.deepEqual(machine.virtio.map((slot) => slot.device?.typeName ?? "-"), ["-", "-", "-", "-", "-", "virtio-rng", "virtio-blk", "virtio-blk"]);
+  assert.deepEqual(machine.virtio.map((slot) => slot.device?.typeName ?? "-"), ["-", "-", "-", "virtio-balloon", "virtio-console", "virtio-rng", "virtio-blk", "virtio-blk"]);
   assert.equal(machine.virtio[6].deviceFeatures & (1n << 5n), 1n << 5n, "the second drive, read-only, is in slot 6");
-  assert.throws(() => new Machine({ memory: 16 * 1024 * 1024, kernel: spin, drives: Array(8).fill({ path: disk }) }), /at most 7 drives/);
+  assert.throws(() => new Machine({ memory: 16 * 1024 * 1024, kernel: spin, drives: Array(6).fill({ path: disk }) }), /at most 5 drives/);
 });

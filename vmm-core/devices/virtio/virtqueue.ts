@@ -10,6 +10,7 @@
  * VirtqueueError, which the transport turns into DEVICE_NEEDS_RESET.
  */
 import type { GuestMemory } from "./guest-memory";
+import { captureFields, restoreFields, type FieldState } from "../../snapshot/fields";
 
 export const VIRTQ_DESC_F_NEXT = 1;
 export const VIRTQ_DESC_F_WRITE = 2;
@@ -65,6 +66,15 @@ export class Virtqueue {
     private readonly memory: GuestMemory,
     private readonly features: () => QueueFeatures,
   ) {}
+
+  /** Snapshot support (vmm-core/snapshot): the registers and internal state, not the wiring. */
+  saveState(): FieldState {
+    return { ...captureFields(this, ["size", "ready", "descriptorTable", "driverArea", "deviceArea", "lastAvailIndex", "usedIndex", "signalledUsedIndex"]) };
+  }
+
+  loadState(state: unknown): void {
+    restoreFields(this, ["size", "ready", "descriptorTable", "driverArea", "deviceArea", "lastAvailIndex", "usedIndex", "signalledUsedIndex"], state, `virtqueue`);
+  }
 
   reset(): void {
     this.size = 0;

@@ -105,9 +105,27 @@ test("hart_suspend default retentive waits like WFI and resumes to started", () 
   assert.equal(vcpu.state, "started");
 });
 
-test("hart_suspend: non-retentive NOT_SUPPORTED, reserved and platform types INVALID_PARAM", () => {
+test("hart_suspend non-retentive: the host resumes at resume_addr with opaque, the ecall does not return", () => {
   const host = new FakeSbiHost(2);
-  assert.equal(call(host, 3n, 0x8000_0000n, ramBase, 0n).error, -2n);
+  const result = call(host, 3n, 0x8000_0000n, ramBase + 0x100n, 0x1234n);
+  assert.equal(result.error, 0n);
+  assert.equal(result.returns, false, "a0, a1 and the pc are the resume's, not the call's results");
+  assert.equal(result.summary, "suspend_type=0x80000000 resume_addr=0x80000100 opaque=0x1234 → SUCCESS (non-retentive suspend, resumes at 0x80000100)");
+  assert.deepEqual(host.calls, [{ method: "hartSuspend", hartId: 0, resume: { address: ramBase + 0x100n, opaque: 0x1234n } }]);
+  assert.equal(host.vcpu(0).state, "suspended");
+});
+
+test("hart_suspend non-retentive outside guest RAM is SBI_ERR_INVALID_ADDRESS and returns", () => {
+  const host = new FakeSbiHost(2);
+  const result = call(host, 3n, 0x8000_0000n, 0x1000n, 0n);
+  assert.equal(result.error, -5n);
+  assert.equal(result.returns, true);
+  assert.deepEqual(host.calls, []);
+  assert.equal(host.vcpu(0).state, "started");
+});
+
+test("hart_suspend: reserved and platform types INVALID_PARAM", () => {
+  const host = new FakeSbiHost(2);
   for (const type of [0x1n, 0x0fff_ffffn, 0x1000_0000n, 0x7fff_ffffn, 0x8000_0001n, 0x9000_0000n, 0xffff_ffffn, 1n << 32n]) {
     assert.equal(call(host, 3n, type, ramBase, 0n).error, -3n, `0x${type.toString(16)}`);
   }

@@ -3,11 +3,12 @@
  *
  * The SBI layer checks what it can see in the vCPUs (hart id, state, that a
  * start address is guest RAM); the monitor does the start and stop itself.
- * hart_suspend implements the default retentive suspend only, as a WFI:
- * the vCPU is marked suspended and waiting, and the monitor resumes it like
- * a WFI (calling resumeFromSuspend) once a virtual interrupt is pending; the
- * guest then sees the call return SBI_SUCCESS. Non-retentive suspend is not
- * supported.
+ * hart_suspend implements the two default types, as WFI: the vCPU is
+ * marked suspended and its hart sleeps until an interrupt the guest enables
+ * in sie is pending (resumeFromSuspend). Retentive: the call then returns
+ * SBI_SUCCESS. Non-retentive: the vCPU resumes at resume_addr in S-mode,
+ * MMU off, a0 = hartid, a1 = opaque (SBI v2.0, HSM hart_suspend). Platform
+ * types are not implemented.
  */
 import type { HartState, VirtualCpu } from "../vcpu";
 import { failure, hex, success, type SbiExtension } from "./sbi-extension";
@@ -77,15 +78,18 @@ export const hsmExtension: SbiExtension = {
     3: {
       name: "hart_suspend",
       params: ["suspend_type", "resume_addr", "opaque"],
-      handler: ({ vcpu, args }) => {
+      handler: ({ host, vcpu, args }) => {
         const type = args.a0;
         if (type === suspendType.defaultRetentive) {
-          vcpu.state = "suspended";
-          vcpu.waiting = true;
+          host.hartSuspend(vcpu);
           return success(0n, "retentive suspend (waits like wfi)");
         }
-        // A defined type that vmscope does not implement; every other value is reserved or an unimplemented platform type.
-        if (type === suspendType.defaultNonRetentive) return failure(SbiError.NOT_SUPPORTED, "non-retentive suspend");
+        if (type === suspendType.defaultNonRetentive) {
+          // Resumed with the MMU off, so resume_addr must be guest RAM, as hart_start's start_addr.
+          if (host.readGuestPhysical(args.a1, 2) === undefined) return failure(SbiError.INVALID_ADDRESS, "resume_addr is not guest RAM");
+          host.hartSuspend(vcpu, { address: args.a1, opaque: args.a2 });
+          return { ...success(0n, `non-retentive suspend, resumes at ${hex(args.a1)}`), noReturn: true };
+        }
         return failure(SbiError.INVALID_PARAM, "reserved or unimplemented suspend_type");
       },
     },

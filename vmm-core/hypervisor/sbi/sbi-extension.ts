@@ -34,6 +34,8 @@ export interface SbiOutcome {
   value: bigint;
   /** A few words for the exit log: what was done, e.g. "harts 0,2" or "'A'". */
   note?: string;
+  /** The call does not return (non-retentive suspend): the host has set the guest's pc and registers itself. */
+  noReturn?: boolean;
 }
 
 export interface SbiFunction {

@@ -34,6 +34,14 @@ export interface SbiHost {
   hartStart(hartId: number, startAddress: bigint, opaque: bigint): number;
   /** Stops the calling vCPU; returns 0, or -1 (SBI_ERR_FAILED) when it cannot. */
   hartStop(vcpu: VirtualCpu): number;
+  /**
+   * Suspends the calling vCPU until an interrupt it enables (sie) is
+   * pending, whatever sstatus.SIE says: WFI's wake-up condition. Retentive
+   * (no `resume`): the ecall then returns. Non-retentive: the vCPU then
+   * starts at resume.address in S-mode with the MMU off, a0 = hart id,
+   * a1 = resume.opaque (the SBI layer has checked the address is guest RAM).
+   */
+  hartSuspend(vcpu: VirtualCpu, resume?: { address: bigint; opaque: bigint }): void;
   /** resetType: 0 shutdown, 1 cold reboot, 2 warm reboot; reason: 0 none, 1 system failure. */
   systemReset(resetType: number, reason: number): void;
   /** Bytes for the console (the UART's host side). Accepts everything. */

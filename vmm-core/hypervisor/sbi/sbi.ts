@@ -17,6 +17,8 @@ export interface SbiResult {
   /** Goes to a1, except for legacy calls (a1 is left alone). */
   value: bigint;
   legacy: boolean;
+  /** False when the call does not return to the ecall: a0, a1 and the pc are already what the guest resumes with. */
+  returns: boolean;
   /** "TIME.set_timer", "legacy.console_putchar", "unknown 0x53555350.0x0". */
   name: string;
   /** Arguments and result for the exit log: "stime_value=0x1234 → SUCCESS (in 52 ticks)". */
@@ -45,6 +47,7 @@ export function handleSbiCall(host: SbiHost, vcpu: VirtualCpu, registers: SbiArg
       error: SbiError.NOT_SUPPORTED,
       value: 0n,
       legacy,
+      returns: true,
       name: `unknown ${hex(args.a7)}.${hex(args.a6)}`,
       summary: `→ ${sbiErrorName(SbiError.NOT_SUPPORTED)} (${why})`,
     };
@@ -54,6 +57,7 @@ export function handleSbiCall(host: SbiHost, vcpu: VirtualCpu, registers: SbiArg
     error: outcome.error,
     value: legacy ? 0n : outcome.value,
     legacy,
+    returns: outcome.noReturn !== true,
     name: `${extension.name}.${fn.name}`,
     summary: summarize(fn, args, outcome, legacy),
   };

@@ -52,6 +52,13 @@ export class FramePool {
     this.inUse--;
   }
 
+  /** Every frame free again, handed out from the start in address order (the monitor dropped all its tables). */
+  reset(): void {
+    this.free.length = 0;
+    this.next = this.base;
+    this.inUse = 0;
+  }
+
   /** Zero a frame that stays in use (a root being emptied). */
   clear(frame: bigint): void {
     this.bus.writeBytes(frame, zeroes);

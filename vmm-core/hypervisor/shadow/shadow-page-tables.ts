@@ -242,6 +242,18 @@ export class ShadowPageTables {
     };
   }
 
+  /**
+   * Forgets every root and table and starts the frame pool over, as a
+   * fresh monitor would be (snapshots: the shadows are rebuilt, not saved).
+   * The caller points the harts at new roots (Monitor.applyContext).
+   */
+  discardAll(): void {
+    this.roots.clear();
+    this.recentRoots = [];
+    this.pool.reset();
+    this.onInvalidate();
+  }
+
   /** Empties every shadow (roots keep their addresses). */
   flushAll(): void {
     for (const root of this.roots.values()) root.clear(this.pool);

@@ -34,3 +34,17 @@ export function bringUp(transport: VirtioMmio, queue: FakeDriverQueue, features:
   writeReg(transport, Reg.QueueReady, 1);
   writeReg(transport, Reg.Status, Status.ACKNOWLEDGE | Status.DRIVER | Status.FEATURES_OK | Status.DRIVER_OK);
 }
+
+/** Sets up one more queue (`index`) after bringUp, as a driver with several queues does before DRIVER_OK. */
+export function setUpQueue(transport: VirtioMmio, index: number, queue: FakeDriverQueue): void {
+  writeReg(transport, Reg.QueueSel, index);
+  writeReg(transport, Reg.QueueNum, queue.size);
+  writeReg(transport, Reg.QueueDescLow, queue.desc & 0xffff_ffffn);
+  writeReg(transport, Reg.QueueDescHigh, queue.desc >> 32n);
+  writeReg(transport, Reg.QueueDriverLow, queue.avail & 0xffff_ffffn);
+  writeReg(transport, Reg.QueueDriverHigh, queue.avail >> 32n);
+  writeReg(transport, Reg.QueueDeviceLow, queue.used & 0xffff_ffffn);
+  writeReg(transport, Reg.QueueDeviceHigh, queue.used >> 32n);
+  writeReg(transport, Reg.QueueReady, 1);
+  writeReg(transport, Reg.QueueSel, 0);
+}

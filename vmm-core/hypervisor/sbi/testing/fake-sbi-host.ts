@@ -12,6 +12,7 @@ export type HostCall =
   | { method: "remoteFence"; hartIds: number[]; kind: RemoteFenceKind; start: bigint; size: bigint; asid: bigint }
   | { method: "hartStart"; hartId: number; startAddress: bigint; opaque: bigint }
   | { method: "hartStop"; hartId: number }
+  | { method: "hartSuspend"; hartId: number; resume?: { address: bigint; opaque: bigint } }
   | { method: "systemReset"; resetType: number; reason: number };
 
 export const ramBase = 0x8000_0000n;
@@ -61,6 +62,11 @@ export class FakeSbiHost implements SbiHost {
     this.calls.push({ method: "hartStop", hartId: vcpu.hartId });
     if (this.hartStopAnswer === 0) vcpu.state = "stopped";
     return this.hartStopAnswer;
+  }
+  hartSuspend(vcpu: VirtualCpu, resume?: { address: bigint; opaque: bigint }): void {
+    this.calls.push(resume ? { method: "hartSuspend", hartId: vcpu.hartId, resume } : { method: "hartSuspend", hartId: vcpu.hartId });
+    vcpu.state = "suspended";
+    vcpu.waiting = true;
   }
   systemReset(resetType: number, reason: number): void {
     this.calls.push({ method: "systemReset", resetType, reason });

@@ -1,0 +1,218 @@
+/**
+ * The disassemble request against `riscv64-unknown-elf-objdump -d` on every
+ * committed sample ELF: addresses, bytes and text of every instruction,
+ * windows with negative instruction offsets over compressed code (walked
+ * back from symbol starts, and by resynchronization without any symbol),
+ * and unreadable memory as placeholders with the exact count.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { needTool } from "../../test/support/reference";
+import { Machine } from "../../vmm-core/machine/machine";
+import { parseElf } from "../../vmm-core/loader/elf";
+import { isMappingSymbol } from "../../vmm-core/isa/objdump-symbolizer";
+import { Symbolizer } from "../symbolizer";
+import { Disassembler } from "./disassembly";
+import { GuestMemoryAccess } from "./guest-memory-access";
+import { GuestView } from "./guest-view";
+import { launchStopped, startHarness } from "./testing/dap-harness";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const OBJDUMP = "riscv64-unknown-elf-objdump";
+const samples = readdirSync(join(root, "samples"))
+  .map((name) => join(root, "samples", name, `${name}.elf`))
+  .filter((path) => existsSync(path));
+
+interface Line {
+  address: bigint;
+  bytes: string;
+  text: string;
+}
+
+function objdump(path: string): Line[] {
+  const out = execFileSync(OBJDUMP, ["-d", path], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const lines: Line[] = [];
+  for (const line of out.split("\n")) {
+    const match = /^\s+([0-9a-f]+):\s+([0-9a-f]+)\s+(.*)$/.exec(line);
+    if (match) lines.push({ address: BigInt("0x" + match[1]), bytes: match[2], text: match[3].replace("\t", " ").trim() });
+  }
+  return lines;
+}
+
+/** Addresses objdump shows as data: the last mapping symbol at or below them is $d. */
+function dataRanges(path: string): (address: bigint) => boolean {
+  const markers = parseElf(readFileSync(path), path)
+    .symbols.filter((symbol) => isMappingSymbol(symbol.name))
+    .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return (address) => {
+    let data = false;
+    for (const marker of markers) {
+      if (marker.value > address) break;
+      data = marker.name.startsWith("$d");
+    }
+    return data;
+  };
+}
+
+/** Runs of consecutive instructions (objdump skips gaps between sections; data lines end a run). */
+function runs(lines: Line[], isData: (address: bigint) => boolean = () => false): Line[][] {
+  const out: Line[][] = [];
+  let broken = true;
+  for (const line of lines) {
+    if (isData(line.address)) {
+      broken = true;
+      continue;
+    }
+    const current = out[out.length - 1];
+    const last = current?.[current.length - 1];
+    if (!broken && last && last.address + BigInt(last.bytes.length / 2) === line.address) current.push(line);
+    else out.push([line]);
+    broken = false;
+  }
+  return out;
+}
+
+/**
+ * Differences that are not the adapter's, reported to their owners: each
+ * is recognised exactly (objdump's text and ours), collected, and listed by
+ * the todo test at the end; anything else fails its sample's test.
+ */
+const knownIssues: { issue: string; matches(objdump: string, ours: string): boolean }[] = [
+  {
+    issue: "vmm-core/isa/objdump-csr-names.ts has no name for CSR 0x000 (binutils 2.40: ustatus; met in string data objdump decodes)",
+    matches: (objdump, ours) => objdump.includes("ustatus") && ours === objdump.replace("ustatus", "0x0"),
+  },
+  {
+    issue: "vmm-core/isa/disassembler.ts names senvcfg (0x10a), which binutils 2.40 prints as a number",
+    matches: (objdump, ours) => objdump.includes("0x10a") && ours === objdump.replace("0x10a", "senvcfg"),
+  },
+  {
+    issue: "objdump's lui/auipc address comment carried across a $d gap, where our listing (one request per run of code) restarts",
+    matches: (objdump, ours) => objdump.startsWith(`${ours} # `),
+  },
+];
+const knownDifferences: string[] = [];
+
+for (const path of samples) {
+  const name = path.split("/").pop()!;
+  test(`disassemble matches objdump -d on ${name}: addresses, bytes, text`, async (t) => {
+    if (!needTool(t, OBJDUMP)) return;
+    const harness = await startHarness();
+    try {
+      await launchStopped(harness.client, { program: path, stopOnEntry: true });
+      const listing = objdump(path);
+      assert.ok(listing.length > 10, `${path}: objdump lists code`);
+      let compared = 0;
+      const differences: string[] = [];
+      for (const run of runs(listing, dataRanges(path))) {
+        const response = await harness.client.disassembleRequest({ memoryReference: `0x${run[0].address.toString(16)}`, instructionCount: run.length, resolveSymbols: true });
+        const instructions = response.body!.instructions;
+        assert.equal(instructions.length, run.length, "exactly instructionCount");
+        run.forEach((line, i) => {
+          const ours = instructions[i];
+          const where = `${name} 0x${line.address.toString(16)}`;
+          assert.equal(ours.address, "0x" + line.address.toString(16), where);
+          assert.equal(ours.instructionBytes, line.bytes, where);
+          if (ours.instruction === line.text) return;
+          const difference = `${where}: objdump "${line.text}", ours "${ours.instruction}"`;
+          const known = knownIssues.find((candidate) => candidate.matches(line.text, ours.instruction));
+          if (known) knownDifferences.push(`${difference} — ${known.issue}`);
+          else differences.push(difference);
+        });
+        compared += run.length;
+      }
+      assert.deepEqual(differences, [], `${differences.length} of ${compared} instructions differ`);
+      t.diagnostic(`${name}: ${compared} instructions identical to objdump`);
+    } finally {
+      await harness.close();
+    }
+  });
+}
+
+test("there are sample ELFs to compare", () => assert.ok(samples.length >= 1));
+
+test("known differences outside the adapter (todo until their owners fix them)", { todo: "reported: see the list" }, (t) => {
+  for (const difference of knownDifferences) t.diagnostic(difference);
+  assert.deepEqual(knownDifferences, []);
+});
+
+test("negative instruction offsets land on objdump's instruction boundaries through compressed code", async (t) => {
+  if (!needTool(t, OBJDUMP)) return;
+  const path = join(root, "samples", "hello", "hello.elf");
+  const listing = objdump(path);
+  const harness = await startHarness();
+  try {
+    await launchStopped(harness.client, { program: path, stopOnEntry: true });
+    const machine = harness.machine();
+    const symbols = new Symbolizer(machine.symbols);
+    const noSymbols = new Disassembler({ memory: new GuestMemoryAccess(new GuestView(machine, 0)), symbols: new Symbolizer([]) });
+    let windows = 0;
+    for (let i = 12; i < listing.length; i += 7) {
+      const anchor = `0x${listing[i].address.toString(16)}`;
+      const response = await harness.client.disassembleRequest({ memoryReference: anchor, instructionOffset: -12, instructionCount: 16 });
+      const got = response.body!.instructions.map((instruction: DebugProtocol.DisassembledInstruction) => instruction.address);
+      const expected = listing.slice(i - 12, i + 4).map((line) => "0x" + line.address.toString(16));
+      assert.deepEqual(got, expected, `window before ${anchor} (${symbols.describe(listing[i].address)})`);
+      // Without any symbol the walk back resynchronizes from a few bytes before.
+      const resynchronized = noSymbols.disassemble({ space: "virtual", address: listing[i].address }, -8, 8, false).map((instruction) => instruction.address);
+      assert.deepEqual(resynchronized, listing.slice(i - 8, i).map((line) => "0x" + line.address.toString(16)), `resynchronized before ${anchor}`);
+      windows++;
+    }
+    t.diagnostic(`${windows} windows checked`);
+  } finally {
+    await harness.close();
+  }
+});
+
+test("unreadable memory gives placeholders, exactly instructionCount of them, in both directions", async () => {
+  const machine = new Machine({ memory: 16 << 20, kernel: readFileSync(join(root, "samples", "hello", "hello.elf")) });
+  const disassembler = new Disassembler({ memory: new GuestMemoryAccess(new GuestView(machine, 0)), symbols: new Symbolizer(machine.symbols) });
+  const forward = disassembler.disassemble({ space: "physical", address: 0x7000_0000n }, 0, 5, true);
+  assert.equal(forward.length, 5);
+  assert.ok(forward.every((instruction) => instruction.instruction === "unmapped" && instruction.presentationHint === "invalid"));
+  // From the start of RAM backwards: the instructions before are unreadable, the ones from RAM on are real.
+  const around = disassembler.disassemble({ space: "physical", address: 0x8000_0000n }, -3, 6, true);
+  assert.equal(around.length, 6);
+  assert.deepEqual(around.slice(0, 3).map((i) => i.instruction), ["unmapped", "unmapped", "unmapped"]);
+  assert.equal(around[3].address, "0x80000000");
+  assert.equal(around[3].symbol, "_start");
+  assert.match(around[3].instruction, /^auipc gp,0x1$/);
+  // Past the end of RAM the count is still exact.
+  const end = 0x8000_0000n + BigInt(machine.ram.size);
+  const tail = disassembler.disassemble({ space: "physical", address: end - 4n }, 0, 4, false);
+  // Untouched RAM reads as zero: two 2-byte c.unimp, then nothing.
+  assert.deepEqual(tail.map((i) => i.instruction), ["unimp", "unimp", "unmapped", "unmapped"]);
+  assert.deepEqual(tail.map((i) => i.address), [end - 4n, end - 2n, end, end + 4n].map((a) => "0x" + a.toString(16)));
+});
+
+test("disassembly carries DWARF source lines: the same file and line as addr2line for every instruction", async (t) => {
+  const ADDR2LINE = "riscv64-unknown-elf-addr2line";
+  if (!needTool(t, OBJDUMP, ADDR2LINE)) return;
+  const path = join(root, "samples", "hello", "hello.elf");
+  const listing = objdump(path);
+  const harness = await startHarness();
+  try {
+    await launchStopped(harness.client, { program: path, stopOnEntry: true });
+    const response = await harness.client.disassembleRequest({ memoryReference: `0x${listing[0].address.toString(16)}`, instructionCount: listing.length });
+    const instructions = response.body!.instructions;
+    const answers = execFileSync(ADDR2LINE, ["-e", path, ...listing.map((line) => line.address.toString(16))], { encoding: "utf8" }).trim().split("\n");
+    let file: string | undefined;
+    let withLines = 0;
+    instructions.forEach((instruction, i) => {
+      if (instruction.location?.path) file = instruction.location.path;
+      const [where, lineText] = answers[i].replace(/ \(discriminator \d+\)$/, "").split(/:(?=[^:]*$)/);
+      if (where === "??" || lineText === "?" || lineText === "0") return;
+      withLines++;
+      assert.equal(instruction.line, Number(lineText), `line of ${instruction.address}`);
+      assert.equal(file?.split(/[\\/]/).pop(), where.split("/").pop(), `file of ${instruction.address}`);
+    });
+    assert.ok(withLines > listing.length / 2, `most instructions have a line (${withLines} of ${listing.length})`);
+    t.diagnostic(`${withLines} instructions located as addr2line locates them`);
+  } finally {
+    await harness.close();
+  }
+});

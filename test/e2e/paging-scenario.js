@@ -1,0 +1,96 @@
+// The paging sample under trap-and-emulate: Open Sample, pick its configuration, a function
+// breakpoint (kernel_finish: every process has run), then every custom view must show real data:
+// a guest PTE, a shadow PTE, VM exits with their reasons, a device register, the mode.
+'use strict';
+const { waitFor, topFrame } = require('./hello-scenario');
+
+async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
+  state.step = 'vmscope: Open Sample… (paging)';
+  await workbench.runCommand('vmscope: Open Sample…');
+  await workbench.pick('paging');
+  await page.locator('.tabs-container .tab', { hasText: 'README.md' }).first().waitFor();
+
+  state.step = 'start paging (trap-and-emulate)';
+  await workbench.runCommand('Debug: Select and Start Debugging');
+  await workbench.pick('paging (trap-and-emulate)');
+  const toolbar = page.locator('.debug-toolbar');
+  await toolbar.waitFor({ state: 'visible' });
+  await waitFor('stop on entry', async () => /\S/.test(await topFrame(workbench)), timeout);
+
+  state.step = 'function breakpoint kernel_finish (once the session says it supports them)';
+  await workbench.runCommand('Add Function Breakpoint');
+  const input = page.locator('.debug-breakpoints .monaco-inputbox input').first();
+  await input.waitFor();
+  await input.fill('kernel_finish');
+  await page.keyboard.press('Enter');
+
+  await toolbar.locator('.codicon-debug-continue').click();
+  const stop = await waitFor('kernel_finish', async () => {
+    const frame = await topFrame(workbench);
+    return /kernel_finish/.test(frame) ? frame : undefined;
+  }, timeout);
+  log('stopped at', stop);
+  // Room for the custom views below the debug views.
+  for (const view of ['Variables', 'Watch', 'Call Stack', 'Breakpoints']) await workbench.collapseView(view);
+
+  state.step = 'Hypervisor view: the mode';
+  await workbench.expandView('Hypervisor');
+  await workbench.viewRows('Hypervisor').filter({ hasText: /Mode: trap-and-emulate/ }).first().waitFor();
+  await workbench.collapseView('Hypervisor');
+
+  state.step = 'Guest Page Tables: a PTE';
+  await workbench.expandView('Guest Page Tables');
+  const guestRoot = workbench.viewRows('Guest Page Tables').filter({ hasText: /Root table @ 0x/ }).first();
+  await guestRoot.waitFor();
+  await workbench.expandRow(guestRoot);
+  const guestPte = workbench.viewRows('Guest Page Tables').filter({ hasText: /L2\[\d+\]/ }).first();
+  await guestPte.waitFor();
+  log('guest PTE:', (await guestPte.innerText()).replace(/\s+/g, ' '));
+  await workbench.expandRow(guestPte);
+  const guestNext = workbench.viewRows('Guest Page Tables').filter({ hasText: /L1\[\d+\]/ }).first();
+  await guestNext.waitFor();
+  log('next level:', (await guestNext.innerText()).replace(/\s+/g, ' '));
+  await shot('06-guest-page-tables.png');
+  await workbench.collapseView('Guest Page Tables');
+
+  state.step = 'Shadow / Nested Tables: a shadow PTE';
+  await workbench.expandView('Shadow / Nested Tables');
+  const shadowRoot = workbench.viewRows('Shadow / Nested Tables').filter({ hasText: /Root table @ 0x/ }).first();
+  await shadowRoot.waitFor();
+  await workbench.expandRow(shadowRoot);
+  const shadowPte = workbench.viewRows('Shadow / Nested Tables').filter({ hasText: /L2\[\d+\]/ }).first();
+  await shadowPte.waitFor();
+  log('shadow PTE:', (await shadowPte.innerText()).replace(/\s+/g, ' '));
+  await workbench.collapseView('Shadow / Nested Tables');
+
+  state.step = 'VM Exits: an exit with its reason';
+  await workbench.expandView('VM Exits');
+  const exit = workbench.viewRows('VM Exits').filter({ hasText: /#\d+ [a-z][a-z.-]+/ }).first();
+  await exit.waitFor();
+  log('exit:', (await exit.innerText()).replace(/\s+/g, ' '));
+  await shot('07-vm-exits.png');
+  await workbench.collapseView('VM Exits');
+
+  state.step = 'Devices: a UART register';
+  await workbench.expandView('Devices');
+  const uart = workbench.viewRows('Devices').filter({ hasText: /uart/i }).first();
+  await uart.waitFor();
+  await workbench.expandRow(uart);
+  const registers = workbench.viewRows('Devices').filter({ hasText: /^\s*registers/i }).first();
+  await registers.waitFor();
+  await workbench.expandRow(registers);
+  const lsr = workbench.viewRows('Devices').filter({ hasText: /LSR/ }).first();
+  await lsr.waitFor();
+  log('device register:', (await lsr.innerText()).replace(/\s+/g, ' '));
+  await shot('08-devices.png');
+
+  state.step = 'paging output in the vmscope console terminal';
+  const terminal = page.locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows').first();
+  await waitFor('"process 1 exited" in the terminal', async () => /process 1 exited/.test(await terminal.innerText().catch(() => '')), timeout);
+
+  state.step = 'stop debugging';
+  await toolbar.locator('.codicon-debug-stop, .codicon-debug-disconnect').first().click();
+  await toolbar.waitFor({ state: 'hidden' });
+}
+
+module.exports = { pagingScenario };

@@ -1,0 +1,1 @@
+import "/work/main/test/reliability/hostile/console-flood";

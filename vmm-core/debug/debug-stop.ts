@@ -1,0 +1,35 @@
+/**
+ * Why the debugger stopped the machine: plain data the adapter turns into
+ * a DAP stopped event and exceptionInfo.
+ */
+import type { TrapRecord } from "../hart/trap-statistics";
+import type { ExitRecord } from "../hypervisor/exit-record";
+
+export type WatchAccess = "read" | "write";
+
+export type DebugStop =
+  /** The hart is about to execute an instruction at a breakpoint address; `ids` are the breakpoints that fired. */
+  | { kind: "breakpoint"; hart: number; pc: bigint; ids: number[] }
+  /** A load/store/AMO touched a watched range; the instruction has completed. */
+  | {
+      kind: "watchpoint";
+      hart: number;
+      /** Pc of the accessing instruction (the hart's pc is already past it). */
+      pc: bigint;
+      id: number;
+      access: WatchAccess;
+      address: bigint;
+      size: number;
+      /** Memory before a write (undefined when it could not be read without side effects, e.g. MMIO). */
+      oldValue: bigint | undefined;
+      /** Memory after the access. */
+      value: bigint | undefined;
+    }
+  /** The hart took a trap; the hart's pc is the handler. `trap.pc` is where it came from. */
+  | { kind: "trap"; hart: number; trap: TrapRecord; handler: bigint }
+  /** The hart is about to execute an ecall that goes to the SBI. */
+  | { kind: "ecall"; hart: number; pc: bigint; privilege: number; virt: boolean }
+  /** The monitor logged (and handled) a VM exit. */
+  | { kind: "exit"; hart: number; exit: ExitRecord }
+  /** A stepping predicate said stop. */
+  | { kind: "step"; hart: number };

@@ -1,0 +1,264 @@
+/**
+ * The translator engine: runs the hart by regions of generated JavaScript
+ * instead of one handler per instruction (QEMU's TCG, in miniature).
+ * Entry points are cached by physical page and offset, reached through the
+ * fetch TLB (so paging, privilege and SFENCE.VMA act exactly as for the
+ * interpreter) and chained to their last successors. An entry is compiled
+ * (its region, region.ts) once it has been reached `hotThreshold` times;
+ * until then, and whenever the remaining budget is shorter than the basic
+ * block at the entry, the interpreter runs, so the budget is never
+ * overshot and guest time stays the interpreter's, instruction for
+ * instruction. Code is dropped when its page is written
+ * (tlb.onCodeDropped); a page written over and over is left to the
+ * interpreter.
+ */
+import type { Decoded } from "../../isa/decoded";
+import type { Hart } from "../hart";
+import type { TlbSet } from "../tlb-set";
+import { Region, discoverTrace, type Rewrite } from "./region";
+import { leavesTrace, controlEmitters } from "./emit-control";
+
+/** Reached this many times before an entry is compiled: cold code (boot, init) is not worth new Function. */
+const defaultHotThreshold = 16;
+/** A page whose code is dropped this often is interpreted from then on (data sharing a page with code). */
+const rewriteLimit = 16;
+const fetchIndexMask = 63;
+const pcLow = 64;
+const pcHigh = 65;
+
+/** Where execution may enter translated code: a virtual address in a RAM page. */
+class Entry {
+  /** False once the page's code was dropped. */
+  valid = true;
+  region: Region | undefined;
+  /** Times reached while not compiled. */
+  heat = 0;
+  /** Chaining: the last two successors, valid while the fetch translation (TLB generation and context) is unchanged. */
+  next0: Entry | undefined;
+  next1: Entry | undefined;
+  linkGeneration = 0;
+  linkSet: TlbSet | undefined;
+
+  constructor(
+    readonly startLow: number,
+    readonly startHigh: number,
+    /**
+     * Instructions the budget must allow to run from here: the trace's
+     * length (cold: up to the first control transfer, which is also how
+     * far the interpreter is run at a time).
+     */
+    public length: number,
+  ) {}
+}
+
+export interface TranslatorCounters {
+  regionsCompiled: number;
+  /** Calls into translated code. */
+  regionsRun: number;
+  codeDrops: number;
+  /** Instructions run by the interpreter inside the translator engine (cold code, budget tails, device fetches). */
+  interpreted: number;
+}
+
+export class Translator {
+  /** Entries per RAM page, indexed by halfword offset. */
+  private readonly pages = new Map<number, (Entry | undefined)[]>();
+  private readonly regions = new Map<number, Region[]>();
+  private readonly drops = new Map<number, number>();
+  private readonly interpretedPages = new Set<number>();
+  readonly counters: TranslatorCounters = { regionsCompiled: 0, regionsRun: 0, codeDrops: 0, interpreted: 0 };
+  /** Times an entry is reached before it is compiled (tests set 1 to translate everything at once). */
+  hotThreshold = defaultHotThreshold;
+  /** Mode binary-translation's rewrite of privileged instructions (hypervisor/binary-translation.ts). */
+  private rewrite: Rewrite | undefined;
+  /** What lookup() fetched when it found no entry: the instruction, null for a fault, undefined for nothing. */
+  private fetched: Decoded | null | undefined;
+
+  constructor(private readonly hart: Hart) {
+    hart.tlb.onCodeDropped = (page) => this.dropPage(page);
+  }
+
+  /** Sets (or removes) the rewrite; code translated without it is dropped. */
+  setRewrite(rewrite: Rewrite | undefined): void {
+    this.clear();
+    this.rewrite = rewrite;
+  }
+
+  /** Forgets all translated code (engine switched off). */
+  clear(): void {
+    for (const page of [...this.pages.keys()]) this.dropPage(page);
+    this.drops.clear();
+    this.interpretedPages.clear();
+  }
+
+  /**
+   * Up to `count` instructions, as the interpreter's runStraight: returns
+   * when an interrupt may have become takeable, on WFI or a stop request;
+   * traps are thrown with the hart's pc and instret exact.
+   */
+  runStraight(count: number): void {
+    const hart = this.hart;
+    const r32 = hart.r32;
+    const tlb = hart.tlb;
+    let left = count;
+    let previous: Entry | undefined;
+    let calls = 0;
+    try {
+      while (left > 0) {
+        const low = r32[pcLow];
+        const high = r32[pcHigh];
+        let entry: Entry | undefined;
+        if (previous !== undefined && previous.linkGeneration === tlb.generation && previous.linkSet === tlb.current) {
+          const first = previous.next0;
+          if (first !== undefined && first.startLow === low && first.startHigh === high && first.valid) entry = first;
+          else {
+            const second = previous.next1;
+            if (second !== undefined && second.startLow === low && second.startHigh === high && second.valid) entry = second;
+          }
+        }
+        if (entry === undefined) {
+          entry = this.lookup(low, high);
+          if (previous !== undefined && entry !== undefined) {
+            if (previous.linkGeneration !== tlb.generation || previous.linkSet !== tlb.current) {
+              previous.linkGeneration = tlb.generation;
+              previous.linkSet = tlb.current;
+              previous.next1 = undefined;
+            } else {
+              previous.next1 = previous.next0;
+            }
+            previous.next0 = entry;
+          }
+        }
+        let region = entry?.region;
+        if (entry !== undefined && region === undefined && ++entry.heat >= this.hotThreshold) region = this.compile(entry, low, high);
+        if (entry === undefined || region === undefined || entry.length > left) {
+          // Cold code, no entry here, or not enough budget left: the interpreter, for as long as the basic block.
+          const steps = Math.min(entry?.length ?? 1, left);
+          for (let i = 0; i < steps; i++) {
+            this.interpretOne();
+            left--;
+            if (hart.interruptCheck || hart.waiting || hart.stopRequested) return;
+          }
+          this.counters.interpreted += steps;
+          previous = undefined;
+          continue;
+        }
+        left -= region.run(hart, r32, tlb, left);
+        calls++;
+        if (hart.interruptCheck || hart.waiting || hart.stopRequested) return;
+        previous = entry;
+      }
+    } finally {
+      this.counters.regionsRun += calls;
+    }
+  }
+
+  /** One instruction exactly as the interpreter's loop runs it. */
+  private interpretOne(): void {
+    const hart = this.hart;
+    const r32 = hart.r32;
+    // lookup() may have fetched it already (a fault, device memory): fetching again would count a second walk.
+    const fetched = this.fetched;
+    this.fetched = undefined;
+    const instruction = fetched === undefined ? hart.tlb.fetch(r32[pcLow], r32[pcHigh]) : fetched;
+    if (instruction === undefined || instruction === null) throw hart.tlb.fetchFault;
+    const rewrite = this.rewrite;
+    if (rewrite !== undefined && rewrite.names.has(instruction.name) && rewrite.call(hart, instruction)) {
+      hart.instret++;
+      return;
+    }
+    if (instruction.execute(hart, instruction) !== true) {
+      const low = (r32[pcLow] >>> 0) + instruction.length;
+      r32[pcLow] = low | 0;
+      if (low > 0xffff_ffff) r32[pcHigh] = (r32[pcHigh] + 1) | 0;
+    }
+    hart.instret++;
+  }
+
+  /** The fetch TLB entry's index for the pc, filled; -1 where only the interpreter may go. */
+  private fetchEntry(low: number, high: number): number {
+    const tlb = this.hart.tlb;
+    const i = (low >>> 12) & fetchIndexMask;
+    if (tlb.fetchTagLow[i] === (low & -4096) && tlb.fetchTagHigh[i] === high && tlb.fetchGeneration[i] === tlb.generation) return i;
+    // Fill the fetch TLB; a fault, or device memory (never cached), is left to the interpreter with what was fetched.
+    const instruction = tlb.fetch(low, high);
+    if (instruction === undefined) {
+      this.fetched = null;
+      return -1;
+    }
+    if (tlb.fetchTagLow[i] === (low & -4096) && tlb.fetchTagHigh[i] === high && tlb.fetchGeneration[i] === tlb.generation) return i;
+    this.fetched = instruction;
+    return -1;
+  }
+
+  /** The entry at the pc, made on first sight; undefined where only the interpreter may go. */
+  private lookup(low: number, high: number): Entry | undefined {
+    const i = this.fetchEntry(low, high);
+    if (i < 0) return undefined;
+    const page = this.hart.tlb.fetchPage[i];
+    const slot = (low & 0xfff) >>> 1;
+    let entries = this.pages.get(page);
+    const found = entries?.[slot];
+    if (found !== undefined && found.startLow === low && found.startHigh === high) return found;
+    if (this.interpretedPages.has(page)) return undefined;
+    const length = this.coldLength(low, high, i);
+    if (length === 0) return undefined;
+    if (entries === undefined) {
+      entries = [];
+      this.pages.set(page, entries);
+    }
+    return (entries[slot] = new Entry(low, high, length));
+  }
+
+  /** Decodes (through the TLB's decoded-code cache) the instruction at an offset of the fetch entry's page; undefined at a straddling one. */
+  private decodeAt(low: number, high: number, i: number, offset: number): Decoded | undefined {
+    const tlb = this.hart.tlb;
+    // A 32-bit instruction straddling two pages is left to the interpreter (its second half may change alone).
+    if (offset === 0xffe && (tlb.fetchView[i]!.getUint16(offset, true) & 3) === 3) return undefined;
+    return tlb.fetch((low & -4096) | offset, high);
+  }
+
+  /** Instructions from the pc up to and including the first control transfer (or the page end). */
+  private coldLength(low: number, high: number, i: number): number {
+    let length = 0;
+    for (let offset = low & 0xfff; offset < 0x1000; ) {
+      const d = this.decodeAt(low, high, i, offset);
+      if (d === undefined) break;
+      length++;
+      if (leavesTrace(d) || d.name in controlEmitters) break;
+      offset += d.length;
+    }
+    return length;
+  }
+
+  /** Compiles the trace from a hot entry. */
+  private compile(entry: Entry, low: number, high: number): Region | undefined {
+    const i = this.fetchEntry(low, high);
+    if (i < 0) return undefined;
+    const page = this.hart.tlb.fetchPage[i];
+    const blocks = discoverTrace(low & 0xfff, (offset) => this.decodeAt(low, high, i, offset));
+    if (blocks.length === 0) return undefined;
+    const pageBase = BigInt.asIntN(64, ((BigInt(high) << 32n) | BigInt(low >>> 0)) & ~0xfffn);
+    const region = new Region(pageBase, blocks, this.rewrite);
+    this.counters.regionsCompiled++;
+    let regions = this.regions.get(page);
+    if (regions === undefined) this.regions.set(page, (regions = []));
+    regions.push(region);
+    entry.region = region;
+    entry.length = blocks.reduce((sum, block) => sum + block.instructions.length, 0);
+    return region;
+  }
+
+  private dropPage(page: number): void {
+    const entries = this.pages.get(page);
+    if (entries === undefined) return;
+    for (const entry of entries) if (entry !== undefined) entry.valid = false;
+    for (const region of this.regions.get(page) ?? []) region.valid = false;
+    this.pages.delete(page);
+    this.regions.delete(page);
+    this.counters.codeDrops++;
+    const drops = (this.drops.get(page) ?? 0) + 1;
+    this.drops.set(page, drops);
+    if (drops >= rewriteLimit) this.interpretedPages.add(page);
+  }
+}
