@@ -77,25 +77,18 @@ function runs(lines: Line[], isData: (address: bigint) => boolean = () => false)
 }
 
 /**
- * Differences that are not the adapter's, reported to their owners: each
- * is recognised exactly (objdump's text and ours), collected, and listed by
- * the todo test at the end; anything else fails its sample's test.
+ * Differences we accept, each recognised exactly (objdump's text and ours)
+ * and listed by the test at the end; anything else fails its sample's test.
+ * objdump keeps a lui/auipc value across a data gap ($d) in one listing;
+ * the adapter answers one request per run of code and starts afresh, which
+ * is what a reader of the Disassembly view expects.
  */
 const knownIssues: { issue: string; matches(objdump: string, ours: string): boolean }[] = [
-  {
-    issue: "vmm-core/isa/objdump-csr-names.ts has no name for CSR 0x000 (binutils 2.40: ustatus; met in string data objdump decodes)",
-    matches: (objdump, ours) => objdump.includes("ustatus") && ours === objdump.replace("ustatus", "0x0"),
-  },
-  {
-    issue: "vmm-core/isa/disassembler.ts names senvcfg (0x10a), which binutils 2.40 prints as a number",
-    matches: (objdump, ours) => objdump.includes("0x10a") && ours === objdump.replace("0x10a", "senvcfg"),
-  },
   {
     issue: "objdump's lui/auipc address comment carried across a $d gap, where our listing (one request per run of code) restarts",
     matches: (objdump, ours) => objdump.startsWith(`${ours} # `),
   },
 ];
-const knownDifferences: string[] = [];
 
 for (const path of samples) {
   const name = path.split("/").pop()!;
@@ -120,7 +113,7 @@ for (const path of samples) {
           if (ours.instruction === line.text) return;
           const difference = `${where}: objdump "${line.text}", ours "${ours.instruction}"`;
           const known = knownIssues.find((candidate) => candidate.matches(line.text, ours.instruction));
-          if (known) knownDifferences.push(`${difference} — ${known.issue}`);
+          if (known) t.diagnostic(`accepted: ${difference} — ${known.issue}`);
           else differences.push(difference);
         });
         compared += run.length;
@@ -135,10 +128,6 @@ for (const path of samples) {
 
 test("there are sample ELFs to compare", () => assert.ok(samples.length >= 1));
 
-test("known differences outside the adapter (todo until their owners fix them)", { todo: "reported: see the list" }, (t) => {
-  for (const difference of knownDifferences) t.diagnostic(difference);
-  assert.deepEqual(knownDifferences, []);
-});
 
 test("negative instruction offsets land on objdump's instruction boundaries through compressed code", async (t) => {
   if (!needTool(t, OBJDUMP)) return;

@@ -27,6 +27,8 @@ export interface DisassemblyContext {
   /** objdump's `<sym+0x…>` naming for branch targets and address comments. */
   operandSymbols?: OperandSymbolizer;
   globalPointer?: bigint;
+  /** The program's privileged-spec version (.riscv.attributes): objdump names CSRs by it. */
+  privilegedSpec?: string;
   /** Source line of an address, from DWARF line tables, when available. */
   locate?: (address: bigint) => SourceLocation | undefined;
 }
@@ -143,7 +145,7 @@ export class Disassembler {
   }
 
   private render(raw: RawInstruction[], resolveSymbols: boolean): DebugProtocol.DisassembledInstruction[] {
-    const state = new DisassemblyState(this.context.globalPointer);
+    const state = new DisassemblyState(this.context.globalPointer, this.context.privilegedSpec);
     const operandSymbols = resolveSymbols ? this.context.operandSymbols : undefined;
     let lastSource: string | undefined;
     return raw.map((instruction) => {

@@ -17,6 +17,7 @@ import { handleCustomRequest, isCustomRequest, stateChangingRequests } from "../
 import { ExitStream } from "../custom/exits";
 import { PageTableCache } from "../custom/page-tables";
 import { Disassembler, type SourceLocation } from "./disassembly";
+import { privilegedSpecAt } from "../../vmm-core/loader/riscv-attributes";
 import { evaluateRequest, evaluateValue } from "./evaluation";
 import { formatMemoryReference, GuestMemoryAccess, InspectionError, parseMemoryReference } from "./guest-memory-access";
 import { GuestView } from "./guest-view";
@@ -153,6 +154,7 @@ export class Inspector {
         symbols,
         operandSymbols: this.objdumpNames(symbols, machine),
         globalPointer: machine.symbols.find((symbol) => symbol.name === "__global_pointer$")?.value,
+        privilegedSpec: privilegedSpecAt(machine.images, reference.address),
         ...(this.host.locate ? { locate: (address: bigint) => this.host.locate!(address) } : {}),
       });
       return { instructions: disassembler.disassemble(reference, offset, count, args.resolveSymbols ?? true) };

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { needTool } from "../../test/support/reference";
 import { parseElf, type ElfImage } from "../loader/elf";
+import { readRiscvAttributes } from "../loader/riscv-attributes";
 import { decode16, decode32 } from "./decoder";
 import { encodings } from "./encoding-table";
 import { compressedEncodings } from "./compressed-table";
@@ -105,7 +106,7 @@ for (const relative of elfFiles) {
     const path = join(root, relative);
     const bytes = new Uint8Array(readFileSync(path));
     const image = parseElf(bytes, relative);
-    const state = new DisassemblyState(image.findSymbol("__global_pointer$")?.value);
+    const state = new DisassemblyState(image.findSymbol("__global_pointer$")?.value, readRiscvAttributes(image).privilegedSpec);
     const result = compareListing(
       objdumpLines(path),
       (line) => instructionAt(image, bytes, line.address),

@@ -9,7 +9,7 @@
 import type { Decoded } from "./decoded";
 import { forms16, forms32, reservedForms16, abiRegisterNames, fenceSets, orderingSuffixes, type DisassemblyForm, type FormField } from "./disassembly-table";
 import { csrByAddress } from "../hart/csr-table";
-import { objdumpCsrNames } from "./objdump-csr-names";
+import { objdumpCsrName } from "./objdump-csr-names";
 
 /** Returns the text objdump shows between < and > for an address ("main+0x1c"), or undefined. */
 export type Symbolizer = (address: bigint) => string | undefined;
@@ -23,8 +23,14 @@ const MASK64 = (1n << 64n) - 1n;
  */
 export class DisassemblyState {
   readonly high: (bigint | undefined)[] = new Array(32).fill(undefined);
-  /** Value of __global_pointer$, when the program defines it. */
-  constructor(readonly globalPointer?: bigint) {}
+  /**
+   * `globalPointer`: __global_pointer$, when the program defines it;
+   * `privilegedSpec`: the version its .riscv.attributes name (CSR names depend on it).
+   */
+  constructor(
+    readonly globalPointer?: bigint,
+    readonly privilegedSpec = defaultPrivilegedSpec,
+  ) {}
   /** Address for the " # …" comment of the instruction being printed. */
   pending: bigint | undefined;
 
@@ -46,8 +52,11 @@ export class DisassemblyState {
   }
 }
 
-export function csrDisplayName(address: number): string {
-  return csrByAddress[address]?.name ?? objdumpCsrNames[address] ?? `0x${address.toString(16)}`;
+/** objdump's default privileged spec for a program without .riscv.attributes (binutils 2.40). */
+export const defaultPrivilegedSpec = "1.12";
+
+export function csrDisplayName(address: number, privilegedSpec = defaultPrivilegedSpec): string {
+  return objdumpCsrName(address, csrByAddress[address]?.name, privilegedSpec) ?? `0x${address.toString(16)}`;
 }
 
 /** An address as objdump's print_address_func shows it. */
@@ -139,7 +148,7 @@ function operandText(letter: string, instruction: Decoded, pc: bigint, state: Di
     case "p":
       return formatAddress(pc + BigInt(immediate), symbolize);
     case "E":
-      return csrDisplayName(instruction.csr);
+      return csrDisplayName(instruction.csr, state.privilegedSpec);
     case "Z":
       return String(rs1);
     case "P":

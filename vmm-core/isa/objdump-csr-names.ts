@@ -55,3 +55,23 @@ export const objdumpCsrNames: readonly (string | undefined)[] = (() => {
   for (const [address, name] of singles) names[address] = name;
   return names;
 })();
+
+/**
+ * binutils gates some names by the privileged-spec version the program was
+ * built for (its .riscv.attributes; 1.12 when it has none): the N
+ * extension's user CSRs exist until 1.12, the environment-configuration and
+ * security CSRs from 1.12 on. Elsewhere objdump prints the number.
+ */
+const untilPrivileged112: readonly (readonly [number, string])[] = [
+  [0x000, "ustatus"], [0x004, "uie"], [0x005, "utvec"], [0x040, "uscratch"], [0x041, "uepc"], [0x042, "ucause"], [0x043, "utval"], [0x044, "uip"],
+];
+const fromPrivileged112: ReadonlySet<number> = new Set([0x10a, 0x30a, 0x31a, 0x747, 0x757, 0xf15]);
+
+/** The name objdump uses for a CSR the hart or objdump knows, given the program's privileged spec; undefined for a number. */
+export function objdumpCsrName(address: number, implementedName: string | undefined, privilegedSpec: string): string | undefined {
+  const before112 = privilegedSpec === "1.9.1" || privilegedSpec === "1.10" || privilegedSpec === "1.11";
+  if (fromPrivileged112.has(address) && before112) return undefined;
+  const old = untilPrivileged112.find(([number]) => number === address);
+  if (old) return before112 ? old[1] : undefined;
+  return implementedName ?? objdumpCsrNames[address];
+}
