@@ -70,31 +70,35 @@ export class ExitStream {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** Called after every run slice: the event body when a batch is due, else undefined. */
+  /**
+   * Called after every run slice: the event body when a batch is due (every
+   * 250 ms while running, with or without new exits: the rates feed the
+   * status bar in every mode, mode none included), else undefined.
+   */
   poll(machine: Machine): ExitsAvailableEventBody | undefined {
     const log = machine.monitor?.exits;
-    if (!log) return undefined;
+    const total = log?.total ?? 0;
     const time = this.now();
     const resumed = time - this.lastPoll > restartGap;
     this.lastPoll = time;
     if (this.lastTime === 0 || resumed) {
       this.lastTime = time;
       this.lastInstret = totalInstructions(machine);
-      this.lastExits = log.total;
+      this.lastExits = total;
     }
     const elapsed = time - this.lastTime;
-    if (elapsed < exitsEventInterval || log.total === this.lastNext) return undefined;
+    if (elapsed < exitsEventInterval) return undefined;
     const instret = totalInstructions(machine);
     const body: ExitsAvailableEventBody = {
-      next: log.total,
-      records: log.since(Math.max(this.lastNext, log.total - maxEventRecords)).map(exitInfo),
+      next: total,
+      records: log && total !== this.lastNext ? log.since(Math.max(this.lastNext, total - maxEventRecords)).map(exitInfo) : [],
       instructionsPerSecond: Math.round(((instret - this.lastInstret) * 1000) / elapsed),
-      exitsPerSecond: Math.round(((log.total - this.lastExits) * 1000) / elapsed),
+      exitsPerSecond: Math.round(((total - this.lastExits) * 1000) / elapsed),
     };
     this.lastTime = time;
-    this.lastNext = log.total;
+    this.lastNext = total;
     this.lastInstret = instret;
-    this.lastExits = log.total;
+    this.lastExits = total;
     return body;
   }
 }
