@@ -205,25 +205,13 @@ export interface TrapsResponse {
 
 // ---- vmscope/devices -----------------------------------------------------
 
-/** A device as a tree of named values (registers, queues, FIFOs). */
-export interface DeviceNode {
-  name: string;
-  /** Display value (hex for registers); absent for pure groups. */
-  value?: string;
-  description?: string;
-  children?: DeviceNode[];
-}
-
-export interface DeviceSnapshotInfo {
-  /** "uart0", "plic", "clint", "virtio-blk@10008000" … */
-  name: string;
-  kind: string;
-  base: Hex;
-  size: Hex;
-  /** PLIC source, when the device has one. */
-  interrupt?: number;
-  tree: DeviceNode[];
-}
+/**
+ * A device as a tree of named values (registers, queues, FIFOs), and one
+ * device's snapshot: defined next to the devices (vmm-core cannot import
+ * the adapter), handed on unchanged.
+ */
+export type { DeviceNode, DeviceSnapshotInfo } from "../vmm-core/devices/snapshot";
+import type { DeviceSnapshotInfo } from "../vmm-core/devices/snapshot";
 
 export interface DevicesResponse {
   devices: DeviceSnapshotInfo[];
@@ -252,19 +240,9 @@ export interface MemoryRegionInfo {
   hostBase?: Hex;
 }
 
-export interface BalloonInfo {
-  present: boolean;
-  targetPages: number;
-  actualPages: number;
-}
-
-export interface MemoryAccountingInfo {
-  guestRamBytes: number;
-  /** Pages of guest RAM the host really holds (allocated lazily). */
-  residentPages: number;
-  balloonedPages: number;
-  pageSize: number;
-}
+/** The balloon and the host's memory figures: defined beside the balloon in vmm-core. */
+export type { BalloonInfo, MemoryAccountingInfo } from "../vmm-core/devices/virtio/balloon-accounting";
+import type { BalloonInfo, MemoryAccountingInfo } from "../vmm-core/devices/virtio/balloon-accounting";
 
 export interface HypervisorResponse {
   mode: VirtualizationMode;
@@ -296,6 +274,23 @@ export interface ConsoleEventBody {
   text: string;
 }
 
+// ---- snapshots (vmm-core/snapshot, docs/snapshots.md) -----------------------
+
+/** Requests "vmscope/saveSnapshot" and "vmscope/loadSnapshot": a snapshot file on the adapter's host. */
+export interface SnapshotArguments {
+  /** File path on the machine the adapter runs on (relative: to the adapter's working directory). */
+  path: string;
+}
+
+export interface SnapshotResponse {
+  /** The absolute path written or read. */
+  path: string;
+  /** The file's size in bytes. */
+  bytes: number;
+  /** Guest instructions retired over all harts at the snapshot point. */
+  instret: number;
+}
+
 // ---- names -----------------------------------------------------------------
 
 export const customRequests = {
@@ -308,6 +303,8 @@ export const customRequests = {
   hypervisor: "vmscope/hypervisor",
   setBalloon: "vmscope/setBalloon",
   consoleInput: "vmscope/consoleInput",
+  saveSnapshot: "vmscope/saveSnapshot",
+  loadSnapshot: "vmscope/loadSnapshot",
 } as const;
 
 export const customEvents = {
@@ -326,4 +323,6 @@ export interface CustomRequestMap {
   "vmscope/hypervisor": [Record<string, never>, HypervisorResponse];
   "vmscope/setBalloon": [SetBalloonArguments, BalloonInfo];
   "vmscope/consoleInput": [ConsoleInputArguments, Record<string, never>];
+  "vmscope/saveSnapshot": [SnapshotArguments, SnapshotResponse];
+  "vmscope/loadSnapshot": [SnapshotArguments, SnapshotResponse];
 }

@@ -23,7 +23,6 @@ function find(nodes: DeviceNode[] | undefined, path: string[]): DeviceNode | und
 
 test("every device is listed in the adapter's shape, with its PLIC source; empty virtio slots are left out", () => {
   const machine = new Machine({ memory: 16 * 1024 * 1024, kernel: spin, drives: [{ path: __filename, readonly: true }] });
-  // Compile-time: vmm-core's copy of the shape is the protocol's.
   const infos: DeviceSnapshotInfo[] = machine.deviceSnapshots();
   const names = infos.map((info) => info.name);
   for (const name of ["uart0", "plic", "clint", "test", "virtio-balloon@10005000", "virtio-console@10006000", "virtio-rng@10007000", "virtio-blk@10008000"]) {

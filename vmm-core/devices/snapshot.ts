@@ -5,9 +5,9 @@
  * changes guest-visible state (a UART's RBR is not consumed, a PLIC claim
  * not made).
  *
- * DeviceNode and DeviceSnapshotInfo repeat the shapes of the same names in
- * debug-adapter/protocol.ts, which vmm-core must not import; the adapter
- * hands these objects on unchanged, and its tests check the two agree.
+ * DeviceNode and DeviceSnapshotInfo are also the debug adapter's protocol
+ * types (debug-adapter/protocol.ts re-exports them): the adapter hands
+ * these objects on unchanged.
  */
 import type { DeviceSnapshot, RegisterSnapshot } from "../bus/device";
 import type { DeviceRegion } from "../bus/bus";

@@ -1,9 +1,8 @@
 /**
  * The memory figures the host shows about a guest: how much RAM it was
  * given, how much of it the host really holds (RAM is allocated per page
- * on first touch) and how much the balloon took back. The shapes are the
- * debug adapter's BalloonInfo and MemoryAccountingInfo (debug-adapter/
- * protocol.ts); vmm-core keeps its own copy so it never imports the adapter.
+ * on first touch) and how much the balloon took back. The debug adapter's
+ * protocol (debug-adapter/protocol.ts) re-exports these shapes.
  */
 import { UserInputError } from "../../machine/errors";
 import { pageSize, type Ram } from "../../bus/ram";
