@@ -39,7 +39,7 @@ test("a bare ELF is the kernel with no bios and the defaults", () => {
 test("--mode picks the virtualization mode; --exit-log needs one; bad values are named", () => {
   assert.equal(run("--mode", "trap-and-emulate", "k.elf").mode, "trap-and-emulate");
   assert.equal(run("--mode=trap-and-emulate", "--exit-log", "x.jsonl", "k.elf").exitLog, "x.jsonl");
-  assert.throws(() => run("--mode", "kvm", "k.elf"), /--mode: 'kvm' is not a mode \(modes: none, trap-and-emulate, hardware-assisted\)/);
+  assert.throws(() => run("--mode", "kvm", "k.elf"), /--mode: 'kvm' is not a mode \(modes: none, trap-and-emulate, hardware-assisted, binary-translation\)/);
   assert.throws(() => run("--exit-log", "x.jsonl", "k.elf"), /--exit-log records VM exits: it needs a virtualized --mode/);
   assert.equal(run("--instructions-per-tick", "100", "k.elf").instructionsPerTick, 100);
   assert.throws(() => run("--instructions-per-tick", "0", "k.elf"), /--instructions-per-tick: 0 is out of range/);

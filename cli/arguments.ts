@@ -22,6 +22,12 @@ export interface RunOptions {
   dtb: string | undefined;
   timeoutSeconds: number | undefined;
   maxInstructions: number | undefined;
+  /** Snapshot file written when the run stops, or at saveSnapshotAt instructions (--save-snapshot). */
+  saveSnapshot?: string;
+  /** Instructions into this run at which --save-snapshot is written (--save-snapshot-at); the run goes on. */
+  saveSnapshotAt?: number;
+  /** Snapshot file the machine is restored from before it runs (--load-snapshot). */
+  loadSnapshot?: string;
   stats: boolean;
   mode: VirtualizationMode;
   /** File for every VM exit as a JSON line (virtualized modes). */
@@ -82,6 +88,7 @@ export const usage = `usage:
               [--exit-log FILE] [--instructions-per-tick 10]
               [--drive FILE[,readonly][,snapshot]]... [--balloon MIB] [--rng seeded|host]
               [--engine interpreter|translator] [--exit-log-size N] [--console-buffer 1M]
+              [--save-snapshot FILE [--save-snapshot-at N]] [--load-snapshot FILE]
   vmscope compare [--bios FILE] --kernel FILE [--memory 128M] [--harts 1]
               [--append BOOTARGS] [--max-instructions N] [--input TEXT|--input-file FILE]
               [--instructions-per-tick 10] [--json] [--engine interpreter|translator]
@@ -97,6 +104,9 @@ run   boots a guest headless: its UART is this terminal (Ctrl-A X quits,
       --drive attaches a disk image as virtio-blk (repeatable; the first
       drive is the last virtio-mmio slot, 0x10008000, as QEMU's first
       -device; readonly refuses writes, snapshot keeps them in memory).
+      --save-snapshot writes the whole VM to FILE when the run stops (or at
+      --save-snapshot-at N instructions, then runs on); --load-snapshot
+      restores one before running: give the same images and options.
       --balloon asks the guest's virtio-balloon driver to give back MIB of
       its RAM; --rng host feeds virtio-rng from the host's entropy instead
       of the repeatable seeded stream.
@@ -128,7 +138,7 @@ dap   serves the Debug Adapter Protocol on stdio, or on a TCP port
 const runValueFlags = new Set([
   "--bios", "--kernel", "--memory", "--harts", "--append", "--dtb", "--timeout", "--max-instructions",
   "--mode", "--exit-log", "--instructions-per-tick", "--drive", "--balloon", "--rng", "--engine",
-  "--exit-log-size", "--console-buffer",
+  "--exit-log-size", "--console-buffer", "--save-snapshot", "--save-snapshot-at", "--load-snapshot",
 ]);
 /** Value flags that may be given more than once. */
 const repeatableFlags = new Set(["--drive"]);
@@ -256,6 +266,20 @@ function parseRun(args: string[]): RunOptions {
     ...(values.has("--engine") ? { engine: parseEngine(values.get("--engine")!) } : {}),
     ...(values.has("--exit-log-size") ? { exitLogSize: parseInteger(values.get("--exit-log-size")!, "--exit-log-size", 1, maxExitLogSize) } : {}),
     ...(values.has("--console-buffer") ? { consoleBuffer: parseConsoleBuffer(values.get("--console-buffer")!) } : {}),
+    ...parseSnapshotFlags(values),
+  };
+}
+
+/** --save-snapshot FILE [--save-snapshot-at N] and --load-snapshot FILE. */
+function parseSnapshotFlags(values: Map<string, string>): Pick<RunOptions, "saveSnapshot" | "saveSnapshotAt" | "loadSnapshot"> {
+  const save = nonEmpty(values.get("--save-snapshot"), "--save-snapshot");
+  const at = values.get("--save-snapshot-at");
+  if (at !== undefined && save === undefined) throw new UserInputError("--save-snapshot-at N needs --save-snapshot FILE to say where to write it");
+  const load = nonEmpty(values.get("--load-snapshot"), "--load-snapshot");
+  return {
+    ...(save !== undefined ? { saveSnapshot: save } : {}),
+    ...(at !== undefined ? { saveSnapshotAt: parseInteger(at, "--save-snapshot-at", 1, Number.MAX_SAFE_INTEGER) } : {}),
+    ...(load !== undefined ? { loadSnapshot: load } : {}),
   };
 }
 

@@ -27,7 +27,7 @@ const processOutput: CompareOutput = {
 /** What `--json` prints for one mode: exactly these fields. */
 export interface ModeFigures {
   instructions: number;
-  exits: { total: number; byReason: Record<string, number>; translated?: number };
+  exits: { total: number; byReason: Record<string, number> };
   pageFaults: { hidden: number; true: number };
   tlbMisses: number;
   walkRefsPerMiss: number;
@@ -49,11 +49,7 @@ export function comparisonJson(comparison: ModeComparison): ComparisonJson {
     modes[m.mode] = {
       instructions: m.guestInstructions,
       // Most frequent reason first, as in the table.
-      exits: {
-        total: m.exits.total,
-        byReason: Object.fromEntries(Object.entries(m.exits.byReason).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
-        ...(m.exits.translated !== undefined ? { translated: m.exits.translated } : {}),
-      },
+      exits: { total: m.exits.total, byReason: Object.fromEntries(Object.entries(m.exits.byReason).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) },
       pageFaults: { hidden: m.pageFaults.hidden, true: m.pageFaults.true },
       tlbMisses: m.tlbMisses,
       walkRefsPerMiss: rounded(m.walkRefsPerMiss, 3),

@@ -10,6 +10,7 @@ import { EscapeDecoder, escapeHelp, RawTerminal } from "./tty";
 import { formatStats } from "./stats-report";
 import { formatExitStatistics } from "../vmm-core/hypervisor/exit-stats-report";
 import { openExitLogFile } from "./exit-log-file";
+import { loadSnapshotFile, saveSnapshotFile } from "./snapshot-file";
 import { ConsoleBuffer, defaultConsoleBufferBytes } from "../vmm-core/machine/console-buffer";
 
 /** Instructions per slice: long enough to amortise, short enough to stay responsive. */
@@ -59,6 +60,7 @@ export function runGuest(options: RunOptions): Promise<number> {
     output.write(bytes);
     if (output.buffered >= outputFlushBytes) flush(false);
   });
+  if (options.loadSnapshot !== undefined) loadSnapshotFile(machine, options.loadSnapshot);
   const exitLog = options.exitLog !== undefined && machine.monitor ? openExitLogFile(options.exitLog, machine.monitor.exits) : undefined;
 
   return new Promise<number>((resolve, reject) => {
@@ -71,9 +73,18 @@ export function runGuest(options: RunOptions): Promise<number> {
     let wakeIdle: (() => void) | undefined;
     let crashed: { error: unknown } | undefined;
 
+    /** --save-snapshot without --save-snapshot-at: written wherever the run stops. */
+    let snapshotPending = options.saveSnapshot !== undefined;
     const finish = (status: number, message?: string): void => {
       if (finished) return;
       finished = true;
+      if (snapshotPending && options.saveSnapshotAt === undefined) {
+        const failed = saveSnapshotFile(machine, options.saveSnapshot!);
+        if (failed !== undefined) [status, message] = [2, failed];
+      }
+      if (snapshotPending && options.saveSnapshotAt !== undefined) {
+        process.stderr.write(`vmscope: --save-snapshot-at ${options.saveSnapshotAt}: the run ended after ${executed} instructions; no snapshot written\n`);
+      }
       flush(true);
       exitLog?.close();
       terminal.restore();
@@ -132,8 +143,14 @@ export function runGuest(options: RunOptions): Promise<number> {
     const runSlice = (): void => {
       if (finished) return;
       const remaining = options.maxInstructions === undefined ? Infinity : options.maxInstructions - executed;
-      const result = machine.run(Math.min(sliceInstructions, remaining));
+      const untilSnapshot = snapshotPending && options.saveSnapshotAt !== undefined ? options.saveSnapshotAt - executed : Infinity;
+      const result = machine.run(Math.min(sliceInstructions, remaining, untilSnapshot));
       executed += result.instructions;
+      if (snapshotPending && executed === options.saveSnapshotAt) {
+        snapshotPending = false;
+        const failed = saveSnapshotFile(machine, options.saveSnapshot!);
+        if (failed !== undefined) return finish(2, failed);
+      }
       flush(false);
       switch (result.reason) {
         case "poweroff":

@@ -30,6 +30,8 @@ export function serveDebugAdapter(options: ServeOptions): Promise<void> {
       session.setRunAsServer(true);
       session.start(socket, socket);
       socket.on("error", () => socket.destroy());
+      // A client that vanishes without disconnecting must not leave its guest running.
+      socket.on("close", () => session.shutdown());
     });
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(new UserInputError(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`));

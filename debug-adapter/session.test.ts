@@ -72,6 +72,10 @@ test("stop on entry at the reset ROM, step into the guest, run to power-off", as
   assert.deepEqual(threads.body.threads.map((t) => t.name), ["hart 0"]);
   const first = await topFrame(dc);
   assert.equal(first.instructionPointerReference, "0x1000", "reset vector");
+  // No DWARF in the reset ROM: the frame's source is a listing of guest memory, so VS Code can focus it.
+  assert.ok(first.source?.sourceReference, "a listing source for a frame without DWARF");
+  const listing = (await dc.sourceRequest({ sourceReference: first.source!.sourceReference! })).body.content.split("\n");
+  assert.match(listing[first.line - 1], /^0x1000: 00000297 +auipc\s+t0,0x0$/, "the frame's line is its pc in the listing");
   const atReset = await registers(dc, 1);
   assert.equal(atReset.get("pc"), "0x0000000000001000");
   assert.equal(atReset.size, 32, "pc and x1..x31");

@@ -6,7 +6,7 @@
  * inspection side (debug-adapter/inspection) answers scopes, variables,
  * memory, disassembly, evaluate and the vmscope/* requests.
  */
-import { isAbsolute, resolve, dirname, basename } from "node:path";
+import { dirname, basename } from "node:path";
 import {
   Event,
   ExitedEvent,
@@ -32,6 +32,7 @@ import { hartContext, type ExpressionContext } from "./expression";
 import { BreakpointTable, type BreakpointHost } from "./breakpoints";
 import { dataBreakpointInfo, watchpointsFor } from "./breakpoints-data";
 import { armExceptionFilters, exceptionFilters, exceptionInfo, stopDescription } from "./breakpoints-exceptions";
+import { DisassemblySources } from "./disassembly-source";
 import { loadProgramDebugInfo, ProgramDebugInfo, type DebugInfoSource } from "./stack-debug-info";
 import { walkStack, type StackFrameInfo } from "./stack";
 import { instructionStep, lineStep, type StepKind } from "./stepping";
@@ -56,13 +57,14 @@ export class VmscopeDebugSession extends LoggingDebugSession {
   private readonly breakpoints = new BreakpointTable(this.breakpointHost);
   private nextDataBreakpointId = 100_000;
   /** Scopes, variables, memory, disassembly, evaluate and the vmscope/* requests (debug-adapter/inspection). */
+  private readonly listings = new DisassemblySources((hartId, address, before, count) => this.inspector.listing(hartId, address, before, count));
   private readonly inspector = new Inspector({
     machine: () => this.runtime?.machine,
     symbolizer: () => this.info.symbolizer,
     hartOfFrame: (frameId) => Math.floor((frameId - 1) / framesPerHart),
     locate: (address) => {
       const location = this.info.locate(address);
-      return location && { path: this.hostPath(location.file), line: location.line, column: location.column };
+      return location && { path: location.file, line: location.line, column: location.column };
     },
     sendResponse: (response) => this.sendResponse(response),
     // Only "_"-prefixed variables are substituted into the message (the rest counts as personal data).
@@ -129,9 +131,9 @@ export class VmscopeDebugSession extends LoggingDebugSession {
       );
       this.config = config;
       const sources: DebugInfoSource[] = [
-        { name: displayName(config.program), bytes: kernel, offset: 0n, addSymbols: false },
-        ...(bios && config.bios ? [{ name: displayName(config.bios), bytes: bios, offset: 0n, addSymbols: false }] : []),
-        ...symbolFiles.map((file) => ({ name: displayName(file.path), bytes: file.bytes, offset: file.offset, addSymbols: true })),
+        { name: displayName(config.program), bytes: kernel, offset: 0n, addSymbols: false, folder: dirname(config.program) },
+        ...(bios && config.bios ? [{ name: displayName(config.bios), bytes: bios, offset: 0n, addSymbols: false, folder: dirname(config.bios) }] : []),
+        ...symbolFiles.map((file) => ({ name: displayName(file.path), bytes: file.bytes, offset: file.offset, addSymbols: true, folder: dirname(file.path) })),
       ];
       this.info = loadProgramDebugInfo(sources, this.runtime.machine.symbols);
       for (const file of this.info.files) {
@@ -173,6 +175,12 @@ export class VmscopeDebugSession extends LoggingDebugSession {
     this.sendEvent(new TerminatedEvent());
   }
 
+  /** The connection is gone (or the process ends): no guest may keep running. */
+  override shutdown(): void {
+    this.runtime?.dispose();
+    super.shutdown();
+  }
+
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments, request?: DebugProtocol.Request): void {
     this.runtime?.dispose();
     super.disconnectRequest(response, args, request);
@@ -205,18 +213,21 @@ export class VmscopeDebugSession extends LoggingDebugSession {
 
   private stackFrame(hartId: number, depth: number, frame: StackFrameInfo): DebugProtocol.StackFrame {
     const location = frame.location;
-    const name = frame.name;
-    const source = location ? new Source(basename(location.file), this.hostPath(location.file)) : undefined;
-    const result: DebugProtocol.StackFrame = new StackFrame(hartId * framesPerHart + depth + 1, name, source, location?.line ?? 0, location?.column || 1);
+    const listed = location ? undefined : this.listings.frameSource(hartId, frame.pc, frame.name);
+    const source = location ? new Source(basename(location.file), location.file) : undefined;
+    const line = location?.line ?? listed?.line ?? 0;
+    const result: DebugProtocol.StackFrame = new StackFrame(hartId * framesPerHart + depth + 1, frame.name, source, line, location?.column || 1);
+    if (listed) result.source = listed.source;
     result.instructionPointerReference = "0x" + frame.pc.toString(16);
-    if (!source) result.presentationHint = "subtle";
+    if (!location) result.presentationHint = "subtle";
     return result;
   }
 
-  /** DWARF paths as the host can open them: relative ones (from -ffile-prefix-map) against the program's folder. */
-  private hostPath(file: string): string {
-    if (isAbsolute(file) || !this.config) return file;
-    return resolve(dirname(this.config.program), file);
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const content = this.listings.content(args?.sourceReference ?? args?.source?.sourceReference ?? 0);
+    if (content === undefined) return this.badRequest(response, "no such source: only listings of guest memory have a sourceReference");
+    response.body = { content, mimeType: "text/x-riscv-asm" };
+    this.sendResponse(response);
   }
 
   // ---- inspection (debug-adapter/inspection) -----------------------------

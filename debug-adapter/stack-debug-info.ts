@@ -4,6 +4,7 @@
  * and the ELF symbols of all of them. Breakpoints, stepping and stack
  * frames ask this one place.
  */
+import { isAbsolute, join, relative } from "node:path";
 import { parseElf, type ElfSymbol } from "../vmm-core/loader/elf";
 import { readDebugInfo, DwarfError, type DebugInfo } from "../vmm-core/loader/dwarf";
 import { LoadError } from "../vmm-core/machine/errors";
@@ -28,6 +29,12 @@ export interface DebugInfoFile {
   /** The ELF's name, for messages. */
   name: string;
   info: DebugInfo | undefined;
+  /**
+   * The host folder relative DWARF paths start from: a build with
+   * -ffile-prefix-map=$(CURDIR)=. (reproducible, as the samples are) names
+   * its sources relative to the folder it was built in, the ELF's own.
+   */
+  folder?: string;
   /** Why there is no DWARF, when there is none. */
   problem?: string;
 }
@@ -46,10 +53,11 @@ export class ProgramDebugInfo {
     return this.files.some((file) => file.info?.hasLineInfo === true);
   }
 
+  /** The source line of pc as gdb names it (see LocateOptions), its path as the host can open it. */
   locate(pc: bigint): SourceLocation | undefined {
     for (const file of this.files) {
-      const location = file.info?.locate(pc);
-      if (location) return location;
+      const location = file.info?.locate(pc, { preferStatement: true });
+      if (location) return file.folder && !isAbsolute(location.file) ? { ...location, file: join(file.folder, location.file) } : location;
     }
     return undefined;
   }
@@ -86,8 +94,13 @@ export class ProgramDebugInfo {
    */
   addressesForLine(path: string, line: number): { line: number; addresses: bigint[] } | undefined {
     for (const file of this.files) {
-      const found = file.info?.addressesForLine(path, line);
-      if (found && found.addresses.length > 0) return found;
+      // A host path under the ELF's folder may be named relative to it in DWARF.
+      const inFolder = file.folder && isAbsolute(path) ? relative(file.folder, path) : undefined;
+      const candidates = inFolder && !inFolder.startsWith("..") ? [path, inFolder] : [path];
+      for (const candidate of candidates) {
+        const found = file.info?.addressesForLine(candidate, line);
+        if (found && found.addresses.length > 0) return found;
+      }
     }
     return undefined;
   }
@@ -121,6 +134,8 @@ export interface DebugInfoSource {
   offset: bigint;
   /** Symbol files bring their own symbols; the program's and firmware's come from the machine. */
   addSymbols: boolean;
+  /** The ELF's host folder (see DebugInfoFile.folder). */
+  folder?: string;
 }
 
 /**
@@ -133,7 +148,7 @@ export function loadProgramDebugInfo(sources: readonly DebugInfoSource[], machin
   const symbols = [...machineSymbols];
   for (const source of sources) {
     try {
-      files.push({ name: source.name, info: readDebugInfo(source.bytes, { loadOffset: source.offset }) });
+      files.push({ name: source.name, info: readDebugInfo(source.bytes, { loadOffset: source.offset }), folder: source.folder });
     } catch (error) {
       if (!(error instanceof DwarfError) && !(error instanceof LoadError)) throw error;
       files.push({ name: source.name, info: undefined, problem: error.message });

@@ -32,7 +32,7 @@ export function walkStack(hart: Hart, info: ProgramDebugInfo, readU64: (address:
       cfa: frame.cfa ?? frames[depth + 1]?.sp,
       // Callers are named after the function of the call (the return address may be the next label, as _start's "park").
       name: dwarf && frame.source ? dwarf.name : depth === 0 ? info.symbolizer.describe(frame.pc) : (info.symbolizer.lookup(lookup)?.name ?? info.symbolizer.describe(frame.pc)),
-      location: frame.source,
+      location: frame.source && info.locate(lookup),
     };
   });
 }

@@ -13,6 +13,7 @@ import { consoleInputRequest, devicesRequest, hypervisorRequest, setBalloonReque
 import { PageTableCache, pageTablesRequest } from "./page-tables";
 import { translateRequest } from "./translate";
 import { trapsRequest } from "./traps";
+import { loadSnapshotRequest, saveSnapshotRequest } from "./snapshot-requests";
 
 export interface CustomContext {
   machine: Machine;
@@ -40,10 +41,12 @@ const handlers: { [K in keyof CustomRequestMap]: Handler<K> } = {
   "vmscope/hypervisor": (context) => hypervisorRequest(context.machine),
   "vmscope/setBalloon": (context, args) => setBalloonRequest(context.machine, args),
   "vmscope/consoleInput": (context, args) => consoleInputRequest(context.machine, args),
+  "vmscope/saveSnapshot": (context, args) => saveSnapshotRequest(context.machine, args),
+  "vmscope/loadSnapshot": (context, args) => loadSnapshotRequest(context.machine, args),
 };
 
 /** Requests after which the client's views are stale. */
-export const stateChangingRequests: ReadonlySet<string> = new Set(["vmscope/setBalloon"]);
+export const stateChangingRequests: ReadonlySet<string> = new Set(["vmscope/setBalloon", "vmscope/loadSnapshot"]);
 
 export function isCustomRequest(command: string): command is keyof CustomRequestMap {
   return Object.prototype.hasOwnProperty.call(handlers, command);

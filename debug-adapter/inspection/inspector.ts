@@ -147,17 +147,30 @@ export class Inspector {
       if (!Number.isInteger(count) || count < 0 || count > maxInstructions) throw new InspectionError(`instructionCount must be 0 to ${maxInstructions}`);
       const offset = args.instructionOffset ?? 0;
       if (!Number.isInteger(offset) || Math.abs(offset) > 1_000_000) throw new InspectionError("instructionOffset must be a whole number");
-      const machine = this.machine();
-      const symbols = this.host.symbolizer();
-      const disassembler = new Disassembler({
-        memory: new GuestMemoryAccess(this.view(0)),
-        symbols,
-        operandSymbols: this.objdumpNames(symbols, machine),
-        globalPointer: machine.symbols.find((symbol) => symbol.name === "__global_pointer$")?.value,
-        privilegedSpec: privilegedSpecAt(machine.images, reference.address),
-        ...(this.host.locate ? { locate: (address: bigint) => this.host.locate!(address) } : {}),
-      });
+      const disassembler = this.disassembler(0, reference.address);
       return { instructions: disassembler.disassemble(reference, offset, count, args.resolveSymbols ?? true) };
+    });
+  }
+
+  /**
+   * `count` instructions from `before` instructions ahead of a guest-virtual
+   * `address`, as hart `hartId` sees memory: the listing that stands in as
+   * the source of a frame without DWARF.
+   */
+  listing(hartId: number, address: bigint, before: number, count: number): DebugProtocol.DisassembledInstruction[] {
+    return this.disassembler(hartId, address).disassemble({ space: "virtual", address }, -before, count, true);
+  }
+
+  private disassembler(hartId: number, address: bigint): Disassembler {
+    const machine = this.machine();
+    const symbols = this.host.symbolizer();
+    return new Disassembler({
+      memory: new GuestMemoryAccess(this.view(hartId)),
+      symbols,
+      operandSymbols: this.objdumpNames(symbols, machine),
+      globalPointer: machine.symbols.find((symbol) => symbol.name === "__global_pointer$")?.value,
+      privilegedSpec: privilegedSpecAt(machine.images, address),
+      ...(this.host.locate ? { locate: (at: bigint) => this.host.locate!(at) } : {}),
     });
   }
 

@@ -20,9 +20,9 @@ function modeTable(behaviour: ModeBehaviour): string {
   return ["| vmscope mode | what happens |", "| --- | --- |", ...modes.map((mode) => `| \`${mode}\` | ${behaviour[mode]} |`)].join("\n");
 }
 
-function csrText(csr: CsrInfo, heading = true): string {
+function csrText(csr: CsrInfo): string {
   const parts = [
-    heading ? `**${csr.name}** — CSR ${hex(csr.address)}, ${csrPrivilege(csr.address)} level, ${csrReadOnly(csr.address) ? "read-only" : "read/write"}` : "",
+    `**${csr.name}** — CSR ${hex(csr.address)}, ${csrPrivilege(csr.address)} level, ${csrReadOnly(csr.address) ? "read-only" : "read/write"}`,
     csr.implemented ? "" : "_Not implemented by vmscope's hart: an access raises an illegal-instruction exception._",
     csrFields[csr.name] ? `Fields: \`${csrFields[csr.name]}\`` : "",
   ];

@@ -97,7 +97,6 @@ async function helloScenario({ workbench, page, server, log, shot, state, timeou
     return match && Number(match[1]) > breakLine ? frame : undefined;
   }, timeout);
   log('stepped to:', stepped);
-  await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor();
   await shot('04-breakpoint-step.png');
 
   state.step = 'CSRs scope in Variables';

@@ -6,8 +6,14 @@
 import { after, afterEach } from "node:test";
 import { summaryLine } from "./tally";
 import "./properties/decoder";
-import "./properties/virtio-queues";
 import "./properties/elf-loader";
+import "./properties/virtio-queues";
+import "./hostile/hostile-guests";
+import "./hostile/console-flood";
+import "./bad-input";
+import "./limits";
+import "./dap-requests";
+import "./determinism";
 
 let failures = 0;
 afterEach((t) => {

@@ -29,7 +29,8 @@ function disk(): string {
 }
 
 /** Per sample: what samples/NAME/NAME.test.ts gives `vmscope run` besides the images. */
-const samples: Record<string, (mode: SampleMode) => Partial<RoundTripSpec> & { options?: Partial<MachineOptions> }> = {
+type SampleFlags = Omit<Partial<RoundTripSpec>, "options"> & { options?: Partial<MachineOptions> };
+const samples: Record<string, (mode: SampleMode) => SampleFlags> = {
   balloon: () => ({ options: { balloon: 16 } }),
   devices: () => {
     const path = disk();
@@ -80,4 +81,13 @@ test("snapshot round trip: OpenSBI + U-Boot restored mid-boot reach the prompt a
     firstPoint: 1_000_000,
   });
   report("OpenSBI + U-Boot", result);
+});
+
+test("snapshot round trip: the translator engine continues identically too (minikernel, every mode)", (t) => {
+  if (!needTool(t, debianFirmware.openSbiFwJump)) return;
+  const kernel = readFileSync(samplePaths("minikernel").elf);
+  for (const mode of sampleModes) {
+    const images: MachineOptions = mode === "none" ? { memory, bios: readFileSync(debianFirmware.openSbiFwJump), kernel } : { memory, mode, kernel };
+    report(`minikernel (${mode}, translator)`, snapshotRoundTrip({ options: { ...images, engine: "translator" }, input: minikernelInput }));
+  }
 });

@@ -262,7 +262,7 @@ export async function measureMode(guest: ComparedGuest, plan: ModePlan, options:
       // Records of rewritten instructions are in the log, but were no exits.
       total: (exitStatistics?.total ?? 0) - translatedCount,
       byReason,
-      ...(exitStatistics?.translated ? { translated: translatedCount } : {}),
+      ...(plan.mode === "binary-translation" ? { translated: translatedCount } : {}),
     },
     pageFaults: { hidden: countOf(hiddenFaultReasons), true: trueFaults },
     monitorWork,

@@ -73,8 +73,10 @@ function restoreValue(current: unknown, saved: unknown, what: string): unknown {
     return current;
   }
   if (typeof current === "object" && current !== null && Object.getPrototypeOf(current) === Object.prototype && typeof saved === "object" && saved !== null) {
-    // Counter objects held in readonly fields: update them where they are.
-    for (const key of Object.keys(current)) if (key in saved) (current as Record<string, unknown>)[key] = copyValue((saved as Record<string, unknown>)[key]);
+    // Counter and record objects held in readonly fields: replace their contents where they are.
+    const target = current as Record<string, unknown>;
+    for (const key of Object.keys(target)) delete target[key];
+    for (const [key, item] of Object.entries(saved)) target[key] = copyValue(item);
     return current;
   }
   return copyValue(saved);

@@ -14,6 +14,7 @@
 import type { Hart } from "../hart/hart";
 import type { Monitor } from "../hypervisor/monitor";
 import type { HardwareAssistedMonitor } from "../hypervisor/hardware-assisted";
+import type { ShadowCounters } from "../hypervisor/shadow/shadow-page-tables";
 import { VirtualSupervisorCsrs, type HartState } from "../hypervisor/vcpu";
 import { captureFields, dataFieldNames, restoreFields, type FieldState } from "./fields";
 import { SnapshotError } from "./snapshot-error";
@@ -50,8 +51,10 @@ export function loadMonitorState(monitor: AnyMonitor, state: MonitorSnapshot, ha
     restoreFields(vcpu.csr, vcpuCsrFields, saved.csr, `vCPU ${index}`);
   });
   monitor.exits.loadState(state.exits);
-  Object.assign(translationCounters(monitor), state.counters);
   rebuildTranslations(monitor, harts);
+  // After the rebuild, which counts its own work: the saving machine counted that rebuild before saving.
+  if ("shadow" in monitor) monitor.shadow.loadCounters(state.counters as unknown as ShadowCounters);
+  else Object.assign(monitor.nested.counters, state.counters);
 }
 
 /** Drops the shadow or nested tables and points every hart that ran on a shadow root at a fresh one. */

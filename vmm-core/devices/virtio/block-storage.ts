@@ -93,7 +93,7 @@ export class FileStorage implements BlockStorage {
 
   saveState(): DriveState {
     const stat = fstatSync(this.fd!);
-    return { path: this.path, bytes: stat.size, mtimeMs: Math.floor(stat.mtimeMs), overlay: new Map([...this.overlay].map(([sector, data]) => [sector, data.slice()])) };
+    return { path: this.path, bytes: stat.size, mtimeMs: stat.mtimeMs, overlay: new Map([...this.overlay].map(([sector, data]) => [sector, data.slice()])) };
   }
 
   /**
@@ -106,7 +106,8 @@ export class FileStorage implements BlockStorage {
     const stat = fstatSync(this.fd!);
     const name = `--drive '${this.path}'`;
     if (saved.path !== this.path) throw new UserInputError(`snapshot: ${name} is not the drive the snapshot was saved with ('${saved.path}')`);
-    if (saved.bytes !== stat.size || saved.mtimeMs !== Math.floor(stat.mtimeMs)) {
+    // A copy put back with its time (cp -p, utimes) keeps it only to the millisecond or so.
+    if (saved.bytes !== stat.size || Math.abs(saved.mtimeMs - stat.mtimeMs) > 2) {
       throw new UserInputError(`snapshot: ${name} changed since the snapshot was saved (size or modification time differ); restore the image the snapshot was taken with`);
     }
     this.overlay.clear();

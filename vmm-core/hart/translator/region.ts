@@ -142,11 +142,13 @@ export function regionSource(region: Region, decodedList: Decoded[]): string {
     // A trace cut by the page end or the size limit goes on to what follows.
     if (!leavesTrace(last) && !(last.name in controlEmitters)) body.push(exitTo(BigInt.asIntN(64, pc), block.instructions.length));
   });
+  // The TLB's arrays are read only by traces with loads (R…) or stores (W…): a shorter prologue per call.
+  const text = body.join("\n");
   return [
     "const I=h.instret;let i0=I,t=0,a0=0,a1=0,b0=0,b1=0,o=0,V=null,G=tlb.generation;",
-    "const RTL=tlb.readTagLow,RTH=tlb.readTagHigh,RG=tlb.readGeneration,RV=tlb.readView;",
-    "const WTL=tlb.writeTagLow,WTH=tlb.writeTagHigh,WG=tlb.writeGeneration,WV=tlb.writeView;",
-    ...(loops ? ["for(;;){", ...body, "}"] : body),
+    text.includes("RTL[") ? "const RTL=tlb.readTagLow,RTH=tlb.readTagHigh,RG=tlb.readGeneration,RV=tlb.readView;" : "",
+    text.includes("WTL[") ? "const WTL=tlb.writeTagLow,WTH=tlb.writeTagHigh,WG=tlb.writeGeneration,WV=tlb.writeView;" : "",
+    loops ? `for(;;){\n${text}\n}` : text,
   ].join("\n");
 }
 

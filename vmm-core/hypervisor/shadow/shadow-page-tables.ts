@@ -254,6 +254,14 @@ export class ShadowPageTables {
     this.onInvalidate();
   }
 
+  /** Snapshot restore: the statistics, including the PTE counts they are derived from. */
+  loadCounters(saved: ShadowCounters): void {
+    Object.assign(this.counters, saved);
+    this.guest.reads = saved.guestPteReads;
+    this.guest.writes = saved.guestPteWrites;
+    this.shadow.writes = saved.shadowPteWrites;
+  }
+
   /** Empties every shadow (roots keep their addresses). */
   flushAll(): void {
     for (const root of this.roots.values()) root.clear(this.pool);

@@ -33,11 +33,18 @@ export interface UnwoundFrame {
   cfa: bigint;
   registers: Map<number, bigint> /* x-register number → value in the caller */;
 }
+export interface LocateOptions {
+  /**
+   * Of several rows at pc's address, take the last is_stmt one, as gdb does
+   * (a breakpoint on line 65 stops "at line 65"), instead of addr2line's last row.
+   */
+  preferStatement?: boolean;
+}
 export interface DebugInfo {
   readonly hasLineInfo: boolean;
   readonly hasFrameInfo: boolean;
   /** The line-table row covering pc (greatest row address <= pc within its sequence, pc < sequence end). `file` is the full path as DWARF names it (comp dir + dir + name joined, normalized). */
-  locate(pc: bigint): SourceLocation | undefined;
+  locate(pc: bigint, options?: LocateOptions): SourceLocation | undefined;
   /** is_stmt addresses for file:line (file matched by full path or by path suffix on '/' boundaries, e.g. "kernel.c" or "src/kernel.c"); when the line has no code, the next line that has (within the same function/sequence); undefined if the file is unknown. Addresses sorted, deduplicated, lowest first-of-each-block. */
   addressesForLine(file: string, line: number): { line: number; addresses: bigint[] } | undefined;
   /** Every source file named by the line tables (full paths). */
@@ -71,7 +78,7 @@ export function readDebugInfo(elf: Uint8Array, options?: { loadOffset?: bigint }
   return {
     hasLineInfo: !lines.isEmpty,
     hasFrameInfo: !frames.isEmpty,
-    locate: (pc) => lines.locate(pc),
+    locate: (pc, options) => lines.locate(pc, options?.preferStatement === true),
     addressesForLine: (file, line) =>
       lines.addressesForLine(file, line, (address) => functions.at(address)?.low),
     files: () => lines.files(),

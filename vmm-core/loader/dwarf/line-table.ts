@@ -72,14 +72,21 @@ export class LineTable {
     };
   }
 
-  locate(pc: bigint): LineLocation | undefined {
+  locate(pc: bigint, preferStatement = false): LineLocation | undefined {
     // Sequences may overlap (code the linker discarded keeps its rows at address 0), so look back for one that covers pc.
     for (let i = lastAtOrBelow(this.sequences, pc, (s) => s.start); i >= 0; i--) {
       const sequence = this.sequences[i];
       if (pc >= sequence.end) continue;
       // The last row at the greatest address <= pc: of several rows at one address the last wins, as in addr2line.
-      const row = lastNumberAtOrBelow(sequence.rows.offsets, Number(pc - sequence.start));
-      if (row >= 0) return this.location(sequence, row);
+      let row = lastNumberAtOrBelow(sequence.rows.offsets, Number(pc - sequence.start));
+      if (row < 0) continue;
+      if (preferStatement) {
+        const offsets = sequence.rows.offsets;
+        let candidate = row;
+        while (candidate >= 0 && offsets[candidate] === offsets[row] && !sequence.rows.statements[candidate]) candidate--;
+        if (candidate >= 0 && offsets[candidate] === offsets[row]) row = candidate;
+      }
+      return this.location(sequence, row);
     }
     return undefined;
   }

@@ -1,1 +1,0 @@
-import "/work/main/test/reliability/hostile/console-flood";
