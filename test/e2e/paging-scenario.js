@@ -85,8 +85,9 @@ async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
   await shot('08-devices.png');
 
   state.step = 'paging output in the vmscope console terminal';
-  const terminal = page.locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows').first();
-  await waitFor('"process 1 exited" in the terminal', async () => /process 1 exited/.test(await terminal.innerText().catch(() => '')), timeout);
+  // The hello scenario's console terminal is still open: look in every terminal, not the first.
+  const terminals = page.locator('.terminal-wrapper .xterm-rows');
+  await waitFor('"process 1 exited" in the terminal', async () => (await terminals.allInnerTexts().catch(() => [])).some((text) => /process 1 exited/.test(text)), timeout);
 
   state.step = 'stop debugging';
   await toolbar.locator('.codicon-debug-stop, .codicon-debug-disconnect').first().click();
