@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark and prints one table per benchmark
  * (metric, vmscope, QEMU, ratio), or with --json the same figures as JSON.
- * --quick runs fewer repetitions. The exit status is 1 when a correctness
- * check failed (a wrong checksum makes the speed meaningless).
+ * --quick runs fewer repetitions; --soak runs only the long soak
+ * (bench/soak.ts). The exit status is 1 when a correctness check failed (a wrong checksum makes the speed meaningless).
  */
 import { arch, cpus, platform } from "node:os";
 import { computeBenchmark } from "./compute";
@@ -12,6 +12,7 @@ import { debuggerBenchmark } from "./debugger";
 import { translatorBenchmark } from "./translator";
 import { devicesBenchmark } from "./devices";
 import { viewsBenchmark } from "./views";
+import { soakBenchmark } from "./soak";
 import { formatTable, type BenchReport } from "./table";
 import type { BenchOptions, BenchResult } from "./types";
 
@@ -27,10 +28,10 @@ const benchmarks: Array<(options: BenchOptions) => Promise<BenchResult>> = [
 ];
 
 async function main(argv: string[]): Promise<number> {
-  const known = new Set(["--json", "--quick"]);
+  const known = new Set(["--json", "--quick", "--soak"]);
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown option ${unknown.join(" ")} (known: --json, --quick)\n`);
+    process.stderr.write(`bench: unknown option ${unknown.join(" ")} (known: --json, --quick, --soak)\n`);
     return 2;
   }
   const json = argv.includes("--json");
@@ -38,8 +39,10 @@ async function main(argv: string[]): Promise<number> {
     quick: argv.includes("--quick"),
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   };
+  // --soak runs the soak alone: it takes minutes, and its memory figures must be its own.
+  const selected = argv.includes("--soak") ? [soakBenchmark] : benchmarks;
   const results: BenchResult[] = [];
-  for (const benchmark of benchmarks) results.push(await benchmark(options));
+  for (const benchmark of selected) results.push(await benchmark(options));
 
   if (json) {
     const processors = cpus();
