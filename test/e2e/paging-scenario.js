@@ -89,6 +89,11 @@ async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
   const terminals = page.locator('.terminal-wrapper .xterm-rows');
   await waitFor('"process 1 exited" in the terminal', async () => (await terminals.allInnerTexts().catch(() => [])).some((text) => /process 1 exited/.test(text)), timeout);
 
+  // The next scenario reads the Call Stack: leave the debug views as a session starts with them.
+  state.step = 'debug views restored for the next scenario';
+  await workbench.collapseView('Devices');
+  for (const view of ['Variables', 'Call Stack', 'Breakpoints']) await workbench.setViewExpanded(view, true);
+
   state.step = 'stop debugging';
   await toolbar.locator('.codicon-debug-stop, .codicon-debug-disconnect').first().click();
   await toolbar.waitFor({ state: 'hidden' });
