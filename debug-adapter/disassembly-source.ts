@@ -11,6 +11,8 @@ import type { DebugProtocol } from "@vscode/debugprotocol";
 /** Instructions shown ahead of the pc and in all. */
 const before = 16;
 const total = 64;
+/** Listings kept for the `source` request: stepping through firmware must not grow the adapter without bound. */
+const keptListings = 256;
 
 export type ListingProvider = (hartId: number, address: bigint, before: number, count: number) => DebugProtocol.DisassembledInstruction[];
 
@@ -32,7 +34,10 @@ export class DisassemblySources {
       reference = this.references.size + 1;
       this.references.set(key, reference);
     }
+    // Newest last, so the oldest listing is the first to go.
+    this.contents.delete(reference);
     this.contents.set(reference, instructions.map(formatLine).join("\n") + "\n");
+    if (this.contents.size > keptListings) this.contents.delete(this.contents.keys().next().value!);
     return {
       // Not "deemphasize": VS Code would skip the frame when it picks one to focus.
       source: { name: `${name} @ ${start} (disassembly)`, sourceReference: reference, origin: "disassembly of guest memory" },
