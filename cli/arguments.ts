@@ -32,6 +32,8 @@ export interface RunOptions {
   mode: VirtualizationMode;
   /** File for every VM exit as a JSON line (virtualized modes). */
   exitLog: string | undefined;
+  /** Records --exit-log writes at most (--exit-log-limit); absent = cli/exit-log-file.ts's default. */
+  exitLogLimit?: number;
   /** Guest time: instructions retired per 10 MHz timer tick. */
   instructionsPerTick: number;
   /** Disk images for virtio-blk, in --drive order; absent when none is given. */
@@ -85,7 +87,7 @@ export const usage = `usage:
   vmscope run [ELF] [--bios FILE|none] [--kernel FILE] [--memory 128M] [--harts 1]
               [--append BOOTARGS] [--dtb FILE] [--timeout SECONDS]
               [--max-instructions N] [--stats] [--mode none|trap-and-emulate|hardware-assisted]
-              [--exit-log FILE] [--instructions-per-tick 10]
+              [--exit-log FILE [--exit-log-limit 1000000]] [--instructions-per-tick 10]
               [--drive FILE[,readonly][,snapshot]]... [--balloon MIB] [--rng seeded|host]
               [--engine interpreter|translator] [--exit-log-size N] [--console-buffer 1M]
               [--save-snapshot FILE [--save-snapshot-at N]] [--load-snapshot FILE]
@@ -110,11 +112,14 @@ run   boots a guest headless: its UART is this terminal (Ctrl-A X quits,
       --balloon asks the guest's virtio-balloon driver to give back MIB of
       its RAM; --rng host feeds virtio-rng from the host's entropy instead
       of the repeatable seeded stream.
-      --engine translator runs the guest as blocks of generated JavaScript
-      (same results, instruction for instruction; several times faster);
-      interpreter, the reference, is the default (or VMSCOPE_ENGINE).
+      --engine translator (the default, or VMSCOPE_ENGINE) runs the guest as
+      blocks of generated JavaScript; --engine interpreter runs the
+      reference interpreter (same results, instruction for instruction).
       Limits: --max-instructions ends the run (exit 124); --exit-log-size
       is how many VM exits the in-memory ring keeps (--stats counts all);
+      --exit-log-limit N (default 1000000) is how many records --exit-log
+      writes; past it a last line {"truncated":true,...} says how many were
+      left out;
       --console-buffer bounds console output waiting for a slow terminal
       (beyond it output is dropped and "[vmscope: N bytes of console
       output dropped]" says how much).
@@ -138,7 +143,7 @@ dap   serves the Debug Adapter Protocol on stdio, or on a TCP port
 const runValueFlags = new Set([
   "--bios", "--kernel", "--memory", "--harts", "--append", "--dtb", "--timeout", "--max-instructions",
   "--mode", "--exit-log", "--instructions-per-tick", "--drive", "--balloon", "--rng", "--engine",
-  "--exit-log-size", "--console-buffer", "--save-snapshot", "--save-snapshot-at", "--load-snapshot",
+  "--exit-log-size", "--exit-log-limit", "--console-buffer", "--save-snapshot", "--save-snapshot-at", "--load-snapshot",
 ]);
 /** Value flags that may be given more than once. */
 const repeatableFlags = new Set(["--drive"]);
@@ -244,6 +249,9 @@ function parseRun(args: string[]): RunOptions {
   if (values.has("--exit-log") && (values.get("--mode") ?? "none") === "none") {
     throw new UserInputError("--exit-log records VM exits: it needs a virtualized --mode (e.g. --mode trap-and-emulate)");
   }
+  if (values.has("--exit-log-limit") && !values.has("--exit-log")) {
+    throw new UserInputError("--exit-log-limit N bounds the file --exit-log FILE writes: give --exit-log too");
+  }
   return {
     bios,
     kernel,
@@ -259,6 +267,7 @@ function parseRun(args: string[]): RunOptions {
     stats: switches.has("--stats"),
     mode: parseMode(values.get("--mode")),
     exitLog: nonEmpty(values.get("--exit-log"), "--exit-log"),
+    ...(values.has("--exit-log-limit") ? { exitLogLimit: parseInteger(values.get("--exit-log-limit")!, "--exit-log-limit", 1, Number.MAX_SAFE_INTEGER) } : {}),
     instructionsPerTick: ticks === undefined ? 10 : parseInteger(ticks, "--instructions-per-tick", 1, 1_000_000),
     ...(lists.has("--drive") ? { drives: lists.get("--drive")!.map(parseDrive) } : {}),
     ...(values.has("--balloon") ? { balloon: parseInteger(values.get("--balloon")!, "--balloon", 0, maxMemoryMib) } : {}),

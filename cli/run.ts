@@ -61,7 +61,7 @@ export function runGuest(options: RunOptions): Promise<number> {
     if (output.buffered >= outputFlushBytes) flush(false);
   });
   if (options.loadSnapshot !== undefined) loadSnapshotFile(machine, options.loadSnapshot);
-  const exitLog = options.exitLog !== undefined && machine.monitor ? openExitLogFile(options.exitLog, machine.monitor.exits) : undefined;
+  const exitLog = options.exitLog !== undefined && machine.monitor ? openExitLogFile(options.exitLog, machine.monitor.exits, options.exitLogLimit) : undefined;
 
   return new Promise<number>((resolve, reject) => {
     const started = performance.now();
@@ -87,6 +87,9 @@ export function runGuest(options: RunOptions): Promise<number> {
       }
       flush(true);
       exitLog?.close();
+      if (exitLog && exitLog.dropped > 0) {
+        process.stderr.write(`vmscope: --exit-log wrote the first ${exitLog.written} exits; ${exitLog.dropped} more were counted but not written (--exit-log-limit)\n`);
+      }
       terminal.restore();
       process.stdin.off("data", onData);
       process.stdin.pause();

@@ -6,10 +6,9 @@
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { Hart } from "../vmm-core/hart/hart";
 import { causeName } from "../vmm-core/hart/trap";
-import type { TrapRecord } from "../vmm-core/hart/trap-statistics";
 import type { ExitRecord } from "../vmm-core/hypervisor/exit-record";
 import type { MachineDebugger } from "../vmm-core/debug/machine-debugger";
-import type { DebugStop } from "../vmm-core/debug/debug-stop";
+import type { DebugStop, PendingTrap } from "../vmm-core/debug/debug-stop";
 import type { VirtualizationMode } from "../vmm-core/machine/machine";
 import { evaluateExpression, ExpressionError, parseExpression, type ExpressionContext } from "./expression";
 
@@ -35,7 +34,7 @@ export function exceptionFilters(mode: VirtualizationMode): DebugProtocol.Except
     {
       filter: "trap",
       label: "Guest traps",
-      description: "Stop when a hart takes a trap (exception or interrupt), at the handler",
+      description: "Stop when a hart is about to take a trap: at the faulting instruction, nothing committed (for an interrupt, where it would be taken); continue or step takes it",
       default: false,
       supportsCondition: true,
       conditionDescription: "causes by number or name, comma-separated: 2, 13, illegal instruction, supervisor timer interrupt",
@@ -63,7 +62,7 @@ export function exceptionFilters(mode: VirtualizationMode): DebugProtocol.Except
 }
 
 /** "2, 13, illegal instruction" → a trap predicate; throws ExpressionError on an unknown cause. */
-function trapCondition(text: string | undefined): (trap: TrapRecord) => boolean {
+function trapCondition(text: string | undefined): (trap: PendingTrap) => boolean {
   const items = (text ?? "").split(",").map((item) => item.trim().toLowerCase()).filter((item) => item !== "");
   if (items.length === 0) return () => true;
   for (const item of items) {
@@ -92,7 +91,7 @@ export function armExceptionFilters(
   context: (hart: Hart) => ExpressionContext,
 ): DebugProtocol.Breakpoint[] {
   const results: DebugProtocol.Breakpoint[] = [];
-  let trap: ((trap: TrapRecord) => boolean) | undefined;
+  let trap: ((trap: PendingTrap) => boolean) | undefined;
   let ecall: ((hart: Hart) => boolean) | undefined;
   const exitPredicates: ((exit: ExitRecord) => boolean)[] = [];
   const offered = new Set(exceptionFilters(mode).map((f) => f.filter));
@@ -125,6 +124,7 @@ export function armExceptionFilters(
   return results;
 }
 
+const mode = (privilege: number, virtual: boolean): string => `${virtual ? "V" : ""}${privilegeNames[privilege]}-mode`;
 const hex = (value: bigint | number): string => "0x" + BigInt.asUintN(64, BigInt(value)).toString(16);
 
 function sbiCall(hart: Hart): string {
@@ -156,7 +156,7 @@ export function exceptionInfo(stop: DebugStop, hart: Hart | undefined): DebugPro
       const name = causeName(t.cause, t.interrupt);
       return {
         exceptionId: `trap-${t.interrupt ? "interrupt" : "exception"}-${t.cause}`,
-        description: `${name} (cause ${t.cause}${t.interrupt ? ", interrupt" : ""}) at ${hex(t.pc)}, tval ${hex(t.tval)}: ${privilegeNames[t.from]}-mode → ${privilegeNames[t.to]}-mode, handler ${hex(stop.handler)}`,
+        description: `${name} (cause ${t.cause}${t.interrupt ? ", interrupt" : ""}) ${t.interrupt ? "before" : "at"} ${hex(t.pc)}, tval ${hex(t.tval)}: ${mode(t.from, t.fromVirtual)} → ${mode(t.to, t.toVirtual)}, not taken yet (continue or step takes it)`,
         breakMode: "always",
         details: { typeName: t.interrupt ? "interrupt" : "exception", message: name, evaluateName: "pc" },
       };

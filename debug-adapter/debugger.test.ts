@@ -361,8 +361,9 @@ test("the ecall filter stops at the first SBI call: under OpenSBI before the eca
   }
 });
 
-test("the trap filter stops at the handler for the chosen causes", async (t) => {
-  if (!needTool(t, debianFirmware.openSbiFwJump)) return;
+test("the trap filter stops for the chosen causes at the trapping ecall, before the trap is taken", async (t) => {
+  if (!needTool(t, debianFirmware.openSbiFwJump, "riscv64-unknown-elf-objdump")) return;
+  const ecalls = execFileSync("riscv64-unknown-elf-objdump", ["-d", sbiHello], { encoding: "utf8" });
   const dc = await startClient();
   await launch(dc, { program: sbiHello, bios: debianFirmware.openSbiFwJump }, async () => {
     const filters = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "trap", condition: "environment call from S-mode, 8" }, { filterId: "trap", condition: "no such cause" }, { filterId: "exit-sbi" }] });
@@ -371,7 +372,9 @@ test("the trap filter stops at the handler for the chosen causes", async (t) => 
   const stop = await resume(dc, () => dc.continueRequest({ threadId: 1 }));
   assert.match(stop.body.description ?? "", /^Trap: /);
   const info = await dc.exceptionInfoRequest({ threadId: 1 });
-  assert.match(info.body.description ?? "", /S-mode → M-mode/);
+  assert.match(info.body.description ?? "", /S-mode → M-mode, not taken yet/);
+  const pc = (await frames(dc))[0].instructionPointerReference!.slice(2);
+  assert.match(ecalls, new RegExp(`^\\s*${pc}:\\s+[0-9a-f]+\\s+ecall`, "m"), "at sbi-hello's ecall");
 });
 
 test("malformed requests and bad launch attributes get error responses; the adapter keeps serving", async (t) => {

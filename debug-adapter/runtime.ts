@@ -1,9 +1,13 @@
 /**
  * The debuggee: owns a Machine and its MachineDebugger and runs it in
  * time-bounded slices with the event loop in between, so a pause request is
- * answered within one slice (about 10 ms) even when the guest spins. It
- * knows neither DAP nor VS Code (vscode-mock-debug's runtime plays the same
- * part); stepping predicates come from stepping.ts.
+ * answered within one slice (about 10 ms) even when the guest spins. Guest
+ * time skips ahead to the next timer deadline when every hart waits
+ * (Machine.run does that, as under `vmscope run`); only when nothing but
+ * outside input can wake a hart does the runtime sleep, until wake() —
+ * console input, any state change — or pause(). It knows neither DAP nor
+ * VS Code (vscode-mock-debug's runtime plays the same part); stepping
+ * predicates come from stepping.ts.
  */
 import { performance } from "node:perf_hooks";
 import { Machine } from "../vmm-core/machine/machine";
@@ -39,8 +43,12 @@ export interface RuntimeEvents {
 export const sliceMilliseconds = 10;
 /** First chunk size; adapted so one chunk takes about a fifth of a slice at the current speed. */
 const initialChunk = 20_000;
-/** How long a slice waits before retrying when every hart is halted. */
-const idleRetryMs = 10;
+/**
+ * How long the runtime sleeps when every hart is halted before it looks
+ * again unasked: input and pause wake it at once, this only covers a change
+ * that came some other way.
+ */
+const idleRecheckMs = 100;
 
 export class MachineRuntime {
   readonly machine: Machine;
@@ -48,7 +56,8 @@ export class MachineRuntime {
   private running = false;
   private pauseRequested = false;
   private ended = false;
-  private scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  /** The next slice: an immediate while the guest runs, a timer while it sleeps halted. */
+  private scheduled: { immediate: NodeJS.Immediate } | { timer: NodeJS.Timeout } | undefined;
   /** Console output of the current slice, bounded: a flooding guest loses bytes (with a marker), never the adapter's memory. */
   private readonly pendingOutput: ConsoleBuffer;
   private chunk = initialChunk;
@@ -109,9 +118,26 @@ export class MachineRuntime {
   pause(): void {
     if (!this.running) return;
     this.pauseRequested = true;
-    // A slice waiting out an idle period can stop right away.
+    this.wake();
+  }
+
+  /** Something outside the guest may have woken a hart (console input, a device or memory change): a sleeping runtime runs again now. */
+  wake(): void {
+    if (!this.running || this.scheduled === undefined || "immediate" in this.scheduled) return;
     this.cancelScheduled();
     this.schedule(0);
+  }
+
+  /** A snapshot replaced the machine's state: the last stop no longer describes it; a running guest goes on from the new state. */
+  snapshotLoaded(): void {
+    this.lastStop = undefined;
+    this.debugger.stateReplaced();
+    this.wake();
+  }
+
+  /** Whether every hart is halted and the runtime sleeps until input or a pause. */
+  get sleeping(): boolean {
+    return this.running && this.scheduled !== undefined && "timer" in this.scheduled;
   }
 
   /** Stops everything; no event follows. */
@@ -135,14 +161,16 @@ export class MachineRuntime {
   }
 
   private schedule(delayMs: number): void {
-    this.scheduled = delayMs === 0 ? setImmediate(() => this.slice()) : setTimeout(() => this.slice(), delayMs);
+    this.scheduled = delayMs === 0 ? { immediate: setImmediate(() => this.slice()) } : { timer: setTimeout(() => this.slice(), delayMs) };
   }
 
   private cancelScheduled(): void {
-    if (this.scheduled === undefined) return;
-    clearImmediate(this.scheduled as NodeJS.Immediate);
-    clearTimeout(this.scheduled as NodeJS.Timeout);
+    const scheduled = this.scheduled;
     this.scheduled = undefined;
+    // Each handle to its own clear function: clearImmediate on a timer corrupts Node's count of pending immediates.
+    if (scheduled === undefined) return;
+    if ("immediate" in scheduled) clearImmediate(scheduled.immediate);
+    else clearTimeout(scheduled.timer);
   }
 
   /** Runs chunks until the slice's time is used up, the debugger stops the machine, or every hart halts. */
@@ -177,7 +205,8 @@ export class MachineRuntime {
     this.flushOutput();
     this.events.slice?.();
     if (this.checkEnded()) return;
-    this.schedule(halted ? idleRetryMs : 0);
+    // Halted: no timer will fire, only input or a pause can change that (both wake this at once).
+    this.schedule(halted ? idleRecheckMs : 0);
   }
 
   /** Keeps one chunk near a fifth of a slice: the checked loop is slower than the fast path, and speed varies by guest. */

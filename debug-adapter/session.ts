@@ -6,8 +6,9 @@
  * inspection side (debug-adapter/inspection) answers scopes, variables,
  * memory, disassembly, evaluate and the vmscope/* requests.
  */
-import { dirname, basename } from "node:path";
+import { dirname } from "node:path";
 import {
+  DebugSession,
   Event,
   ExitedEvent,
   InitializedEvent,
@@ -15,9 +16,6 @@ import {
   logger,
   LoggingDebugSession,
   OutputEvent,
-  Source,
-  StackFrame,
-  StoppedEvent,
   TerminatedEvent,
   Thread,
 } from "@vscode/debugadapter";
@@ -33,17 +31,16 @@ import { Inspector, inspectionCapabilities, inspectionErrorId } from "./inspecti
 import { hartContext, type ExpressionContext } from "./expression";
 import { BreakpointTable, type BreakpointHost } from "./breakpoints";
 import { dataBreakpointInfo, watchpointsFor } from "./breakpoints-data";
-import { armExceptionFilters, exceptionFilters, exceptionInfo, stopDescription } from "./breakpoints-exceptions";
+import { armExceptionFilters, exceptionFilters, exceptionInfo } from "./breakpoints-exceptions";
 import { DisassemblySources } from "./disassembly-source";
 import { loadProgramDebugInfo, ProgramDebugInfo, type DebugInfoSource } from "./stack-debug-info";
-import { walkStack, type StackFrameInfo } from "./stack";
+import { CallStacks, hartOfFrame } from "./stack";
+import { stopEvents } from "./stop-events";
+import { snapshotLoadedEvents } from "./snapshot-events";
 import { instructionStep, lineStep, type StepKind } from "./stepping";
 
 /** Error ids in error responses (DebugProtocol.Message.id). */
 const errorIds = { launch: 1001, notLaunched: 1002, badThread: 1003, running: 1004, badRequest: 1005 } as const;
-
-/** Frame ids: hart h's frame d is h * framesPerHart + d + 1. */
-const framesPerHart = 1000;
 
 export class VmscopeDebugSession extends LoggingDebugSession {
   private runtime: MachineRuntime | undefined;
@@ -58,12 +55,17 @@ export class VmscopeDebugSession extends LoggingDebugSession {
   };
   private readonly breakpoints = new BreakpointTable(this.breakpointHost);
   private nextDataBreakpointId = 100_000;
+  /** Harts before a custom request (a snapshot load tells the client about any change). */
+  private threadsBefore = 0;
   /** Scopes, variables, memory, disassembly, evaluate and the vmscope/* requests (debug-adapter/inspection). */
-  private readonly listings = new DisassemblySources((hartId, address, before, count) => this.inspector.listing(hartId, address, before, count));
+  private readonly listings: DisassemblySources = new DisassemblySources((hartId, address, before, count) => this.inspector.listing(hartId, address, before, count));
+  private readonly stacks: CallStacks = new CallStacks(() => this.info, this.listings);
   private readonly inspector = new Inspector({
     machine: () => this.runtime?.machine,
     symbolizer: () => this.info.symbolizer,
-    hartOfFrame: (frameId) => Math.floor((frameId - 1) / framesPerHart),
+    hartOfFrame,
+    frameRegisters: (frameId) => this.stacks.frameRegisters(this.runtime?.machine.harts ?? [], frameId),
+    customRequestDone: (command) => this.afterCustomRequest(command),
     locate: (address) => {
       const location = this.info.locate(address);
       return location && { path: location.file, line: location.line, column: location.column };
@@ -78,6 +80,17 @@ export class VmscopeDebugSession extends LoggingDebugSession {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+  }
+
+  // LoggingDebugSession turns every response and event into JSON for its log even when logging is
+  // off (Logger.LogLevel.Stop, set in initializeRequest): a vmscope/exits answer of a thousand
+  // records was serialized twice. Nothing here logs, so messages go straight to the protocol.
+  override sendResponse(response: DebugProtocol.Response): void {
+    DebugSession.prototype.sendResponse.call(this, response);
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    DebugSession.prototype.sendEvent.call(this, event);
   }
 
   // ---- lifecycle ---------------------------------------------------------
@@ -126,6 +139,7 @@ export class VmscopeDebugSession extends LoggingDebugSession {
           kernel,
           kernelName: displayName(config.program),
           append: config.append,
+          balloon: config.balloon,
         },
         {
           stopped: (stop) => this.onStopped(stop),
@@ -202,30 +216,8 @@ export class VmscopeDebugSession extends LoggingDebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const hart = this.hartOf(response, args.threadId);
     if (!hart) return;
-    const frames = this.frames(hart);
-    const start = Math.max(0, args.startFrame ?? 0);
-    const end = args.levels ? start + args.levels : frames.length;
-    response.body = {
-      stackFrames: frames.slice(start, end).map((frame, index) => this.stackFrame(hart.hartId, start + index, frame)),
-      totalFrames: frames.length,
-    };
+    response.body = this.stacks.stackTrace(hart, args.startFrame, args.levels);
     this.sendResponse(response);
-  }
-
-  private frames(hart: Hart): StackFrameInfo[] {
-    return walkStack(hart, this.info, (address) => peekVirtual(hart, address, 8));
-  }
-
-  private stackFrame(hartId: number, depth: number, frame: StackFrameInfo): DebugProtocol.StackFrame {
-    const location = frame.location;
-    const listed = location ? undefined : this.listings.frameSource(hartId, frame.pc, frame.name);
-    const source = location ? new Source(basename(location.file), location.file) : undefined;
-    const line = location?.line ?? listed?.line ?? 0;
-    const result: DebugProtocol.StackFrame = new StackFrame(hartId * framesPerHart + depth + 1, frame.name, source, line, location?.column || 1);
-    if (listed) result.source = listed.source;
-    result.instructionPointerReference = "0x" + frame.pc.toString(16);
-    if (!location) result.presentationHint = "subtle";
-    return result;
   }
 
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
@@ -266,7 +258,17 @@ export class VmscopeDebugSession extends LoggingDebugSession {
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown, request?: DebugProtocol.Request): void {
+    this.threadsBefore = this.runtime?.machine.harts.length ?? 0;
     if (!this.inspector.custom(command, response, args)) super.customRequest(command, response, args, request);
+  }
+
+  /** Console input, a balloon or a snapshot may wake a halted guest; a loaded snapshot moves every hart. */
+  private afterCustomRequest(command: string): void {
+    const runtime = this.runtime;
+    if (!runtime || runtime.hasEnded) return;
+    if (command !== "vmscope/loadSnapshot") return runtime.wake();
+    runtime.snapshotLoaded();
+    for (const event of snapshotLoadedEvents(this.threadsBefore, runtime.machine.harts.length, !runtime.isRunning)) this.sendEvent(event);
   }
 
   // ---- breakpoints -------------------------------------------------------
@@ -305,7 +307,7 @@ export class VmscopeDebugSession extends LoggingDebugSession {
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     if (typeof args?.name !== "string") return this.badRequest(response, "dataBreakpointInfo needs a name");
-    const hartId = args.frameId === undefined ? 0 : Math.floor((args.frameId - 1) / framesPerHart);
+    const hartId = args.frameId === undefined ? 0 : hartOfFrame(args.frameId);
     const hart = this.runtime?.machine.harts[hartId];
     response.body = dataBreakpointInfo(args, this.info, hart ? this.expressionContext(hart) : undefined);
     this.sendResponse(response);
@@ -376,7 +378,7 @@ export class VmscopeDebugSession extends LoggingDebugSession {
     const runtime = this.runtime;
     if (!hart || !runtime) return;
     this.sendResponse(response);
-    const frames = kind === "stepOut" ? this.frames(hart) : [];
+    const frames = kind === "stepOut" ? this.stacks.frames(hart) : [];
     const returnPoint = frames.length > 1 && frames[0].cfa !== undefined ? { address: frames[1].pc, cfa: frames[0].cfa } : undefined;
     if (args.granularity !== "instruction") {
       const predicate = lineStep(kind, hart, this.info, returnPoint);
@@ -428,41 +430,7 @@ export class VmscopeDebugSession extends LoggingDebugSession {
 
   private onStopped(stop: RuntimeStop): void {
     const hart = this.runtime?.machine.harts[stop.hart];
-    let reason: string;
-    let hitBreakpointIds: number[] | undefined;
-    switch (stop.kind) {
-      case "breakpoint": {
-        const kinds = stop.ids.map((id) => this.breakpoints.kindOf(id));
-        reason = kinds.includes("source") ? "breakpoint" : kinds.includes("function") ? "function breakpoint" : "instruction breakpoint";
-        hitBreakpointIds = stop.ids;
-        break;
-      }
-      case "watchpoint":
-        reason = "data breakpoint";
-        hitBreakpointIds = [stop.id];
-        break;
-      case "trap":
-      case "ecall":
-      case "exit":
-        reason = "exception";
-        break;
-      default:
-        reason = stop.kind;
-    }
-    const event: DebugProtocol.StoppedEvent = new StoppedEvent(reason, stop.hart + 1);
-    event.body.allThreadsStopped = true;
-    if (hitBreakpointIds) event.body.hitBreakpointIds = hitBreakpointIds;
-    const description = stop.kind === "entry" || stop.kind === "pause" ? undefined : stopDescription(stop, hart);
-    if (description) {
-      event.body.description = description;
-      event.body.text = description;
-    }
-    if (stop.kind === "watchpoint") {
-      const old = stop.oldValue === undefined ? "" : ` (was 0x${stop.oldValue.toString(16)})`;
-      const value = stop.value === undefined ? "" : `: 0x${stop.value.toString(16)}${old}`;
-      this.sendEvent(new OutputEvent(`vmscope: ${description} by the instruction at 0x${stop.pc.toString(16)}${value}\n`, "console"));
-    }
-    this.sendEvent(event);
+    for (const event of stopEvents(stop, hart, (id) => this.breakpoints.kindOf(id))) this.sendEvent(event);
   }
 
   private onOutput(bytes: Uint8Array): void {

@@ -3,6 +3,7 @@
  * its handler. The session hands every unknown command here; a name not in
  * the map is not ours.
  */
+import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { Machine } from "../../vmm-core/machine/machine";
 import { InspectionError } from "../inspection/guest-memory-access";
 import { GuestView } from "../inspection/guest-view";
@@ -45,8 +46,15 @@ const handlers: { [K in keyof CustomRequestMap]: Handler<K> } = {
   "vmscope/loadSnapshot": (context, args) => loadSnapshotRequest(context.machine, args),
 };
 
-/** Requests after which the client's views are stale. */
-export const stateChangingRequests: ReadonlySet<string> = new Set(["vmscope/setBalloon", "vmscope/loadSnapshot"]);
+/**
+ * Requests after which the client's views are stale, and which: a balloon
+ * change alters memory and counters; a snapshot load replaces the whole
+ * machine state — every hart's registers, hence threads, stacks and all.
+ */
+export const stateChangingRequests: ReadonlyMap<string, DebugProtocol.InvalidatedAreas[]> = new Map([
+  ["vmscope/setBalloon", ["variables"]],
+  ["vmscope/loadSnapshot", ["all"]],
+]);
 
 export function isCustomRequest(command: string): command is keyof CustomRequestMap {
   return Object.prototype.hasOwnProperty.call(handlers, command);

@@ -34,6 +34,8 @@ export interface InspectorHost {
    * the innermost frame (whose registers are the hart's own) or when unknown.
    */
   frameRegisters?(frameId: number): UnwoundRegisters | undefined;
+  /** After a vmscope/* request succeeded and its response went out (the session wakes a sleeping guest, reports a new stop location). */
+  customRequestDone?(command: string): void;
   /** Source line of a code address from DWARF, when the program has line tables. */
   locate?(address: bigint): SourceLocation | undefined;
   sendResponse(response: DebugProtocol.Response): void;
@@ -177,11 +179,13 @@ export class Inspector {
   /** Handles a vmscope/* request; false when the command is not one of them. */
   custom(command: string, response: DebugProtocol.Response, args: unknown): boolean {
     if (!isCustomRequest(command)) return false;
-    this.answer(response, () => {
+    const done = this.answer(response, () => {
       const body = handleCustomRequest(command, { machine: this.machine(), pageTables: this.pageTables, stamp: this.stamp() }, args);
-      if (stateChangingRequests.has(command)) this.changed(["variables"]);
+      const areas = stateChangingRequests.get(command);
+      if (areas) this.changed(areas);
       return body;
     });
+    if (done) this.host.customRequestDone?.(command);
     return true;
   }
 
@@ -255,15 +259,17 @@ export class Inspector {
     this.host.sendEvent(new InvalidatedEvent(areas));
   }
 
-  private answer<R extends DebugProtocol.Response>(response: R, produce: () => R["body"]): void {
+  /** Sends the response, or an error response; true when it succeeded. */
+  private answer<R extends DebugProtocol.Response>(response: R, produce: () => R["body"]): boolean {
     try {
       response.body = produce();
     } catch (error) {
       // Bad input gets its message; anything else is our bug, reported as one line rather than a stack trace.
       const known = error instanceof InspectionError || error instanceof UserInputError;
       this.host.sendError(response, known ? (error as Error).message : `internal error in ${response.command}: ${(error as Error).message ?? String(error)}`);
-      return;
+      return false;
     }
     this.host.sendResponse(response);
+    return true;
   }
 }

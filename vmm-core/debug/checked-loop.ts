@@ -2,8 +2,9 @@
  * The debugger's interpreter loop: Hart.runStraight with checks around each
  * instruction. Before it runs: breakpoints at the pc, SBI ecalls, and the
  * effective address of loads/stores against the watchpoints (so the old
- * value can still be read). After it retires: the watchpoint report, new
- * traps against the trap filter, the stepping predicate.
+ * value can still be read). After it retires: the watchpoint report and the
+ * stepping predicate. Traps meet the trap filter before they are taken
+ * (MachineDebugger.holdTrap, called by the hart).
  */
 import { PC, type Hart } from "../hart/hart";
 import { Access } from "../hart/mmu";
@@ -39,7 +40,6 @@ export function runChecked(debug: MachineDebugger, hart: Hart, count: number): v
     hart.stopRequested = true;
     return;
   }
-  if (checkTraps(debug, hart)) return;
   for (let i = 0; i < count; i++) {
     const low = r32[PC * 2];
     const resuming = hart.instret === debug.resumeInstret[id] && low === debug.resumePcLow[id];
@@ -89,7 +89,6 @@ export function runChecked(debug: MachineDebugger, hart: Hart, count: number): v
         return;
       }
     }
-    if (checkTraps(debug, hart)) return;
     const stepper = debug.stepper;
     if (retired && stepper !== undefined && stepper.hart === id && stepper.predicate(hart, instruction, pcBefore)) {
       debug.requestStop({ kind: "step", hart: id }, hart);
@@ -111,22 +110,4 @@ function breakpointHit(debug: MachineDebugger, hart: Hart, candidates: readonly 
   if (ids.length === 0) return false;
   debug.requestStop({ kind: "breakpoint", hart: hart.hartId, pc, ids }, hart);
   return true;
-}
-
-/** Matches traps taken since the last look (thrown ones are taken by run(), outside this loop) against the filter. */
-function checkTraps(debug: MachineDebugger, hart: Hart): boolean {
-  const id = hart.hartId;
-  const total = hart.traps.total;
-  if (total === debug.seenTraps[id]) return false;
-  const fresh = total - debug.seenTraps[id];
-  debug.seenTraps[id] = total;
-  if (debug.catchTrap === undefined) return false;
-  const records = hart.traps.recent();
-  for (const trap of records.slice(Math.max(0, records.length - fresh))) {
-    if (debug.catchTrap(trap, hart)) {
-      debug.requestStop({ kind: "trap", hart: id, trap, handler: hart.pc }, hart);
-      return true;
-    }
-  }
-  return false;
 }

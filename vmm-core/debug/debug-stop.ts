@@ -2,10 +2,25 @@
  * Why the debugger stopped the machine: plain data the adapter turns into
  * a DAP stopped event and exceptionInfo.
  */
-import type { TrapRecord } from "../hart/trap-statistics";
 import type { ExitRecord } from "../hypervisor/exit-record";
 
 export type WatchAccess = "read" | "write";
+
+/** A trap the hart is about to take, as the trap filter sees it before anything changes. */
+export interface PendingTrap {
+  cause: number;
+  interrupt: boolean;
+  /** The faulting instruction; for an interrupt, the instruction it comes before. */
+  pc: bigint;
+  tval: bigint;
+  /** Privilege and virtualization mode now, and where delegation would send the trap. */
+  from: number;
+  to: number;
+  fromVirtual: boolean;
+  toVirtual: boolean;
+  /** Instructions retired so far (the occurrence: the same trap at the same point is not caught twice). */
+  instret: number;
+}
 
 export type DebugStop =
   /** The hart is about to execute an instruction at a breakpoint address; `ids` are the breakpoints that fired. */
@@ -25,8 +40,8 @@ export type DebugStop =
       /** Memory after the access. */
       value: bigint | undefined;
     }
-  /** The hart took a trap; the hart's pc is the handler. `trap.pc` is where it came from. */
-  | { kind: "trap"; hart: number; trap: TrapRecord; handler: bigint }
+  /** The hart is about to take a trap, held back: nothing of the faulting instruction is committed (traps are precise). */
+  | { kind: "trap"; hart: number; trap: PendingTrap }
   /** The hart is about to execute an ecall that goes to the SBI. */
   | { kind: "ecall"; hart: number; pc: bigint; privilege: number; virt: boolean }
   /** The monitor logged (and handled) a VM exit. */

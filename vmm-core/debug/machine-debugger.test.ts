@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { Machine } from "../machine/machine";
 import { buildElf, code, rv } from "../../test/support/elf-builder";
 import { MachineDebugger } from "./machine-debugger";
-import type { DebugStop } from "./debug-stop";
 
 const base = 0x8000_0000n;
 const t0 = 5, t1 = 6, t2 = 7;
@@ -99,26 +98,84 @@ test("a read watchpoint ignores stores and reports the load", () => {
   assert.equal(debug.stop.value, 5n);
 });
 
-test("ecall and trap filters: stop before the ecall, then at the handler with the trap's record", () => {
+test("ecall and trap filters: stop before the ecall, then before the trap is taken; resuming takes it without a second stop", () => {
   const words = [rv.addi(t1, 0, 1), ecall, rv.spin()];
   const machine = new Machine({ memory: 16 << 20, kernel: buildElf({ entry: base, segments: [{ address: base, data: code(words) }] }) });
   started(machine);
-  machine.harts[0].csr.mtvec = base + 8n;
+  const hart = machine.harts[0];
+  hart.csr.mtvec = base + 8n;
   const debug = new MachineDebugger(machine);
-  debug.setCatchEcall((hart) => hart.priv === 3);
+  debug.setCatchEcall((h) => h.priv === 3);
   debug.setCatchTrap((trap) => trap.cause === 11);
   assert.equal(machine.run(1000).reason, "debug");
   assert.deepEqual(debug.stop, { kind: "ecall", hart: 0, pc: base + 4n, privilege: 3, virt: false });
-  assert.equal(machine.harts[0].traps.total, 0, "not executed yet");
+  assert.equal(hart.traps.total, 0, "not executed yet");
   debug.resume();
+  const retired = hart.instret;
   assert.equal(machine.run(1000).reason, "debug");
-  const stop: DebugStop | undefined = debug.stop as DebugStop | undefined;
+  assert.deepEqual(debug.stop, {
+    kind: "trap", hart: 0, trap: { cause: 11, interrupt: false, pc: base + 4n, tval: 0n, from: 3, to: 3, fromVirtual: false, toVirtual: false, instret: retired },
+  });
+  assert.equal(hart.pc, base + 4n, "stopped at the ecall");
+  assert.equal(hart.traps.total, 0, "the trap is not taken yet");
+  assert.equal(hart.csr.mepc, 0n);
+  assert.equal(hart.instret, retired);
+  debug.resume();
+  assert.equal(machine.run(1000).reason, "budget", "the same trap is taken, not caught again");
+  assert.equal(hart.traps.total, 1);
+  assert.equal(hart.csr.mepc, base + 4n);
+  assert.equal(hart.pc, base + 8n);
+});
+
+test("a faulting load stops with its destination register unwritten; stepping takes the trap into the handler", () => {
+  const t3 = 28;
+  // t1 = 0x7f00_0000 (no device there), t2 = 7, then lbu t2, 0(t1) faults.
+  const words = [rv.lui(t1, 0x7f000), rv.addi(t2, 0, 7), rv.lbu(t2, t1, 0), rv.spin(), rv.addi(t3, 0, 1), rv.spin()];
+  const machine = new Machine({ memory: 16 << 20, kernel: buildElf({ entry: base, segments: [{ address: base, data: code(words) }] }) });
+  started(machine);
+  const hart = machine.harts[0];
+  hart.csr.mtvec = base + 16n;
+  const debug = new MachineDebugger(machine);
+  debug.setCatchTrap((trap) => !trap.interrupt);
+  assert.equal(machine.run(1000).reason, "debug");
+  const stop = debug.stop;
   assert.equal(stop?.kind, "trap");
   if (stop?.kind !== "trap") return;
-  assert.equal(stop.trap.cause, 11);
-  assert.equal(stop.trap.pc, base + 4n);
-  assert.equal(stop.handler, base + 8n);
-  assert.equal(machine.harts[0].pc, base + 8n);
+  assert.equal(stop.trap.cause, 5, "load access fault");
+  assert.equal(stop.trap.tval, 0x7f00_0000n);
+  assert.equal(hart.pc, base + 8n);
+  assert.equal(hart.x[t2], 7n, "the load wrote nothing");
+  debug.resume();
+  machine.step(0);
+  assert.equal(debug.stop, undefined, "the step takes the trap it stopped on");
+  assert.equal(hart.pc, base + 16n);
+  assert.equal(hart.csr.mcause, 5n);
+  assert.equal(hart.csr.mepc, base + 8n);
+});
+
+test("an interrupt stops at the boundary where it would be taken", () => {
+  const machine = storeLoop();
+  started(machine);
+  const hart = machine.harts[0];
+  hart.csr.mtvec = base + 0x100n;
+  machine.run(10);
+  const debug = new MachineDebugger(machine);
+  debug.setCatchTrap((trap) => trap.interrupt && trap.cause === 3);
+  const msip = 1 << 3;
+  hart.setMie(msip);
+  hart.setMstatus(hart.csr.mstatus | 0x8);
+  hart.setMipSoftware(msip);
+  const pc = hart.pc;
+  const retired = hart.instret;
+  assert.equal(machine.run(1000).reason, "debug");
+  assert.equal(debug.stop?.kind === "trap" && debug.stop.trap.pc, pc);
+  assert.equal(hart.pc, pc, "nothing ran");
+  assert.equal(hart.instret, retired);
+  assert.equal(hart.traps.total, 0);
+  debug.resume();
+  machine.run(1);
+  assert.equal(hart.traps.total, 1, "resuming takes it");
+  assert.equal(hart.csr.mepc, pc);
 });
 
 test("a stepping predicate stops after the instruction it approves", () => {

@@ -1,18 +1,18 @@
 /**
  * The machine's debug services: breakpoints by guest-virtual pc (never by
  * patching guest memory), watchpoints on guest-virtual ranges, and catch
- * filters for traps, SBI ecalls and VM exits. While anything is armed every
+ * filters for traps (caught before they are taken), SBI ecalls and VM exits. While anything is armed every
  * hart runs through the checked loop (checked-loop.ts); with nothing armed
  * `hart.debug` is undefined and the hart's fast path runs untouched.
  */
 import { PC, type Hart } from "../hart/hart";
 import type { Decoded } from "../isa/decoded";
-import type { TrapRecord } from "../hart/trap-statistics";
 import type { ExitLog } from "../hypervisor/exit-log";
 import type { ExitRecord } from "../hypervisor/exit-record";
-import type { DebugStop } from "./debug-stop";
+import type { DebugStop, PendingTrap } from "./debug-stop";
 import type { HartDebugHooks } from "./hart-debug-hooks";
 import { runChecked } from "./checked-loop";
+import { pendingTrap, TrapOccurrence } from "./trap-catch";
 
 export interface Breakpoint {
   id: number;
@@ -47,14 +47,15 @@ export class MachineDebugger implements HartDebugHooks {
   /** Breakpoints by the low 32 bits of their address: one Map lookup on a number per instruction. */
   readonly breakpointsByLow = new Map<number, Breakpoint[]>();
   watchpoints: Watchpoint[] = [];
-  catchTrap: ((trap: TrapRecord, hart: Hart) => boolean) | undefined;
+  /** Stops before the hart takes a matching trap (holdTrap), the faulting instruction not yet committed. */
+  catchTrap: ((trap: PendingTrap, hart: Hart) => boolean) | undefined;
   catchEcall: ((hart: Hart) => boolean) | undefined;
   private catchExitPredicate: ((exit: ExitRecord) => boolean) | undefined;
   stepper: { hart: number; predicate: StepPredicate } | undefined;
   /** The stop the machine is waiting to report; cleared by resume(). */
   stop: DebugStop | undefined;
-  /** Per hart: traps already seen, so only new ones are matched against catchTrap. */
-  readonly seenTraps: number[];
+  /** Per hart: the trap occurrence last stopped on, taken without stopping when execution resumes. */
+  private readonly heldTraps: TrapOccurrence[];
   /** Per hart: the instruction at the resume pc runs without pre-execution checks, once. */
   readonly resumeInstret: number[];
   readonly resumePcLow: number[];
@@ -62,7 +63,7 @@ export class MachineDebugger implements HartDebugHooks {
   private attached = false;
 
   constructor(private readonly machine: DebuggableMachine) {
-    this.seenTraps = machine.harts.map((hart) => hart.traps.total);
+    this.heldTraps = machine.harts.map(() => new TrapOccurrence());
     this.resumeInstret = machine.harts.map(() => -1);
     this.resumePcLow = machine.harts.map(() => 0);
   }
@@ -73,6 +74,22 @@ export class MachineDebugger implements HartDebugHooks {
 
   runChecked(hart: Hart, count: number): void {
     runChecked(this, hart, count);
+  }
+
+  holdTrap(hart: Hart, cause: number, interrupt: boolean, tval: bigint): boolean {
+    if (this.catchTrap === undefined) return false;
+    const held = this.heldTraps[hart.hartId];
+    if (held === undefined || held.takeIfSame(hart, cause, interrupt)) return false;
+    const trap = pendingTrap(hart, cause, interrupt, tval);
+    if (!this.catchTrap(trap, hart)) return false;
+    if (this.stop !== undefined) {
+      // Another hart's stop is being reported: hold this trap too, to be caught (and reported) when execution resumes.
+      hart.stopRequested = true;
+      return true;
+    }
+    held.remember(hart, cause, interrupt);
+    this.requestStop({ kind: "trap", hart: hart.hartId, trap }, hart);
+    return true;
   }
 
   // ---- configuration ---------------------------------------------------
@@ -100,9 +117,9 @@ export class MachineDebugger implements HartDebugHooks {
     this.update();
   }
 
-  setCatchTrap(predicate: ((trap: TrapRecord, hart: Hart) => boolean) | undefined): void {
+  setCatchTrap(predicate: ((trap: PendingTrap, hart: Hart) => boolean) | undefined): void {
     this.catchTrap = predicate;
-    this.machine.harts.forEach((hart, id) => (this.seenTraps[id] = hart.traps.total));
+    for (const held of this.heldTraps) held.forget();
     this.update();
   }
 
@@ -132,8 +149,12 @@ export class MachineDebugger implements HartDebugHooks {
     this.machine.harts.forEach((hart, id) => {
       this.resumeInstret[id] = hart.instret;
       this.resumePcLow[id] = hart.r32[PC * 2];
-      this.seenTraps[id] = hart.traps.total;
     });
+  }
+
+  /** The machine's state was replaced (a snapshot was loaded): no trap occurrence stopped on before is the current one. */
+  stateReplaced(): void {
+    for (const held of this.heldTraps) held.forget();
   }
 
   /** Records a stop and asks the hart to leave its loop at the next instruction boundary. */

@@ -90,6 +90,12 @@ test("frame pointers alone unwind the -O0 program, names from ELF symbols", (t) 
   // The same return addresses as CFI finds.
   const byCfi = unwind(stopped, [stopped.info]);
   assert.deepEqual(frames.map((f) => f.pc), byCfi.map((f) => f.pc));
+  // What the chain recovers of a caller: sp, s0 and ra, with gp and tp passed through; CFI adds the s-registers it describes.
+  assert.equal(frames[0].registers, undefined, "frame 0's registers are the hart's own");
+  assert.deepEqual([...frames[1].registers!.keys()].sort((a, b) => a - b), [0, 1, 2, 3, 4, 8]);
+  assert.equal(frames[1].registers!.get(2), byCfi[1].registers!.get(2), "sp as CFI finds it");
+  assert.equal(frames[1].registers!.get(8), byCfi[1].registers!.get(8), "s0 as CFI finds it");
+  for (const caller of byCfi.slice(1)) assert.equal(caller.registers!.has(10), false, "a0 is never known in a caller");
 });
 
 test("without DWARF an -O2 program (no frame pointers) stops cleanly", (t) => {

@@ -23,6 +23,12 @@ export interface StackFrame {
   source: SourceLocation | undefined;
   /** How this frame was found from the one below it. */
   foundBy: "current" | "cfi" | "frame-pointer";
+  /**
+   * The registers this frame had when it made its call, as far as they can
+   * be recovered (x-register number → value; absent = unknown). Callers
+   * only: frame 0's registers are the hart's own.
+   */
+  registers?: ReadonlyMap<number, bigint>;
 }
 
 type ReadU64 = (address: bigint) => bigint | undefined;
@@ -30,6 +36,12 @@ type ReadU64 = (address: bigint) => bigint | undefined;
 const RA = 1;
 const SP = 2;
 const FP = 8;
+/**
+ * Registers a call preserves (psABI): sp, gp and tp, and s0..s11. The
+ * others (ra, t0..t6, a0..a7) a callee may clobber without saving, so a
+ * caller's value is only known where the unwind information recovers it.
+ */
+const calleeSaved = new Set([2, 3, 4, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]);
 
 interface Caller {
   pc: bigint;
@@ -60,6 +72,7 @@ export function unwindStack(
   const frames: StackFrame[] = [];
   let current: (n: number) => bigint = (n) => (n === 0 ? 0n : BigInt.asUintN(64, register(n)));
   let foundBy: StackFrame["foundBy"] = "current";
+  let known: ReadonlyMap<number, bigint> | undefined;
   while (frames.length < maxFrames) {
     const innermost = frames.length === 0;
     // A return address points after the call; pc - 1 lies inside it, in the caller's function and line.
@@ -71,6 +84,7 @@ export function unwindStack(
       function: first(debugInfos, (d) => d.functionAt(lookup)?.name) ?? symbolizer.lookup(lookup)?.name,
       source: first(debugInfos, (d) => d.locate(lookup)),
       foundBy,
+      ...(known ? { registers: known } : {}),
     };
     frames.push(frame);
 
@@ -82,12 +96,37 @@ export function unwindStack(
     // A frameless innermost function shares its caller's sp; every other caller sits strictly higher.
     if (callerSp < frame.sp || (callerSp === frame.sp && !innermost)) break;
     const registers = caller.registers;
+    known = recovered(caller, current, known);
     const previous = current;
     current = (n) => (n === 0 ? 0n : registers.get(n) ?? previous(n));
     pc = caller.pc;
     foundBy = caller.foundBy;
   }
   return frames;
+}
+
+/**
+ * What a caller frame's registers are known to be: those its unwind step
+ * recovered (every value the frame-pointer chain finds; under CFI a value
+ * other than the callee's, and always the return address and sp), and the callee-saved ones it passes through unchanged from a frame
+ * where they were known. Frame 0's registers are all known. The frame
+ * pointer chain recovers only sp, s0 and ra: a callee may have saved and
+ * reused any other s-register where the chain does not say.
+ */
+function recovered(caller: Caller, callee: (n: number) => bigint, calleeKnown: ReadonlyMap<number, bigint> | undefined): Map<number, bigint> {
+  const known = new Map<number, bigint>([[0, 0n]]);
+  for (let n = 1; n < 32; n++) {
+    const value = caller.registers.get(n);
+    const passedThrough = calleeSaved.has(n) && (calleeKnown === undefined || calleeKnown.has(n));
+    if (value === undefined) {
+      // Not described: a callee-saved register keeps the callee's value (gp and tp also under the frame-pointer chain).
+      const global = n === 3 || n === 4;
+      if (passedThrough && (caller.foundBy === "cfi" || global)) known.set(n, callee(n));
+    } else if (caller.foundBy === "frame-pointer" || n === RA || n === SP || value !== callee(n) || passedThrough) {
+      known.set(n, BigInt.asUintN(64, value));
+    }
+  }
+  return known;
 }
 
 function first<T>(infos: readonly DebugInfo[], get: (info: DebugInfo) => T | undefined): T | undefined {

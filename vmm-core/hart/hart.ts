@@ -6,7 +6,7 @@
 import type { Bus } from "../bus/bus";
 import type { GuestClock } from "../bus/device";
 import { CsrState, mstatusBits, menvcfgBits, mipWritable } from "./csr-state";
-import { HypervisorCsrs, hstatusBits } from "./hypervisor-csrs";
+import { HypervisorCsrs } from "./hypervisor-csrs";
 import { Trap, interruptPriority, mip } from "./trap";
 import { csrByAddress as csrRows } from "./csr-table";
 import { Tlb } from "./tlb";
@@ -14,6 +14,7 @@ import { TrapStatistics } from "./trap-statistics";
 import type { HartDebugHooks } from "../debug/hart-debug-hooks";
 import { Translator } from "./translator/translator";
 import { sstcDeadline, updateSstcLines } from "./sstc";
+import { takeTrap } from "./take-trap";
 
 /** Slot of the pc in the register buffer, after x0..x31. */
 export const PC = 32;
@@ -162,6 +163,8 @@ export class Hart {
       } catch (error) {
         if (!(error instanceof Trap)) throw error;
         this.r[0] = 0n;
+        // The debugger may stop before the trap is taken: the faulting instruction has committed nothing.
+        if (this.debug !== undefined && this.debug.holdTrap(this, error.cause, false, error.tval)) break;
         this.otherCycles++;
         this.takeTrap(error.cause, false, error.tval, error.tval2, error.guestVirtualAddress, error.transformedInstruction);
       }
@@ -242,85 +245,9 @@ export class Hart {
 
   // ---- traps ---------------------------------------------------------
 
-  /**
-   * Trap entry with delegation (privileged spec 3.1.8, 4.1.1 and, with the
-   * H extension, 8.6.4): to M, to HS through medeleg/mideleg, and on to VS
-   * through hedeleg/hideleg when the trap comes from V=1.
-   */
+  /** Trap entry with delegation (take-trap.ts). */
   takeTrap(cause: number, interrupt: boolean, tval: bigint, tval2 = 0n, guestVirtualAddress = false, transformedInstruction?: bigint): void {
-    const from = this.priv;
-    const virt = this.virt;
-    const pc = this.pc;
-    const machineDelegation = interrupt ? this.delegatedInterrupts() : this.csr.medeleg;
-    const toSupervisor = from <= Privilege.Supervisor && ((machineDelegation >>> cause) & 1) === 1;
-    const toVirtualSupervisor = toSupervisor && virt && (((interrupt ? this.h.hideleg : this.h.hedeleg) >>> cause) & 1) === 1;
-    this.traps.record(cause, interrupt, pc, tval, from, toSupervisor ? Privilege.Supervisor : Privilege.Machine, this.instret, virt, toVirtualSupervisor);
-    this.waiting = false;
-    if (!toSupervisor && this.monitor !== undefined) {
-      // The monitor owns M-mode: the trap is handled in TypeScript, the hart's state is left as it was.
-      this.monitor.trap(this, cause, interrupt, tval, tval2);
-      this.traps.entered(this.pc);
-      return;
-    }
-    if (toVirtualSupervisor) {
-      // VS-level interrupts reach VS-mode as the S-level ones (VSSI 2 → 1, VSTI 6 → 5, VSEI 10 → 9).
-      const vsCause = interrupt ? cause - 1 : cause;
-      const h = this.h;
-      h.vsepc = pc;
-      h.vscause = interrupt ? (1n << 63n) | BigInt(vsCause) : BigInt(vsCause);
-      h.vstval = tval;
-      let status = h.vsstatus;
-      status = (status & ~mstatusBits.SPIE) | ((status & mstatusBits.SIE) !== 0 ? mstatusBits.SPIE : 0);
-      status &= ~mstatusBits.SIE;
-      status = (status & ~mstatusBits.SPP) | (from === Privilege.Supervisor ? mstatusBits.SPP : 0);
-      h.vsstatus = status;
-      this.setPrivilege(Privilege.Supervisor);
-      const base = h.vstvec & ~3n;
-      this.pc = interrupt && (h.vstvec & 3n) === 1n ? base + 4n * BigInt(vsCause) : base;
-      this.traps.entered(this.pc);
-      return;
-    }
-    const causeValue = interrupt ? (1n << 63n) | BigInt(cause) : BigInt(cause);
-    let status = this.csr.mstatus;
-    let vector: bigint;
-    if (toSupervisor) {
-      this.csr.sepc = pc;
-      this.csr.scause = causeValue;
-      this.csr.stval = tval;
-      if (this.hypervisorExtension) {
-        let hstatus = this.h.hstatus & ~(hstatusBits.SPV | hstatusBits.GVA);
-        if (virt) hstatus = (hstatus | hstatusBits.SPV) & ~hstatusBits.SPVP | (from === Privilege.Supervisor ? hstatusBits.SPVP : 0n);
-        if (guestVirtualAddress) hstatus |= hstatusBits.GVA;
-        this.h.hstatus = hstatus;
-        this.h.htval = tval2;
-        this.h.htinst = transformedInstruction ?? 0n;
-      }
-      status = (status & ~mstatusBits.SPIE) | ((status & mstatusBits.SIE) !== 0 ? mstatusBits.SPIE : 0);
-      status &= ~mstatusBits.SIE;
-      status = (status & ~mstatusBits.SPP) | (from === Privilege.Supervisor ? mstatusBits.SPP : 0);
-      vector = this.csr.stvec;
-      this.setPrivilege(Privilege.Supervisor, false);
-    } else {
-      this.csr.mepc = pc;
-      this.csr.mcause = causeValue;
-      this.csr.mtval = tval;
-      if (this.hypervisorExtension) {
-        this.h.mpv = virt;
-        this.h.mgva = guestVirtualAddress;
-        this.h.mtval2 = tval2;
-        // As QEMU 7.2: a pseudo-instruction for a guest-page fault taken during the VS-stage walk, otherwise 0.
-        this.h.mtinst = transformedInstruction ?? 0n;
-      }
-      status = (status & ~mstatusBits.MPIE) | ((status & mstatusBits.MIE) !== 0 ? mstatusBits.MPIE : 0);
-      status &= ~mstatusBits.MIE;
-      status = (status & ~mstatusBits.MPP) | (from << 11);
-      vector = this.csr.mtvec;
-      this.setPrivilege(Privilege.Machine, false);
-    }
-    this.setMstatus(status);
-    const base = vector & ~3n;
-    this.pc = interrupt && (vector & 3n) === 1n ? base + 4n * BigInt(cause) : base;
-    this.traps.entered(this.pc);
+    takeTrap(this, cause, interrupt, tval, tval2, guestVirtualAddress, transformedInstruction);
   }
 
   /** mideleg as it acts: with the H extension the VS-level interrupts and SGEI always go to HS. */
@@ -355,6 +282,10 @@ export class Hart {
     this.wakeIfPending();
     const cause = this.pendingInterrupt();
     if (cause < 0) return false;
+    if (this.debug !== undefined && this.debug.holdTrap(this, cause, true, 0n)) {
+      this.interruptCheck = true;
+      return false;
+    }
     this.takeTrap(cause, true, 0n);
     return true;
   }
@@ -526,7 +457,9 @@ export class Hart {
    * written. The instruction does not retire; the caller's count is undone.
    */
   raise(cause: number, tval: bigint): true {
+    const held = this.debug !== undefined && this.debug.holdTrap(this, cause, false, tval);
     this.instret--;
+    if (held) return true;
     this.otherCycles++;
     this.takeTrap(cause, false, tval);
     return true;

@@ -9,7 +9,7 @@ import type { Hart } from "../hart/hart";
 import type { Decoded } from "../isa/decoded";
 import type { ExitReason } from "./exit-record";
 import type { Monitor } from "./monitor";
-import { virtualCsrs } from "./virtual-csrs";
+import { virtualCsrs, type VirtualCsrHost } from "./virtual-csrs";
 import { virtualStatus, type VirtualCpu } from "./vcpu";
 
 export interface Emulation {
@@ -34,6 +34,17 @@ const csrOperations: Record<string, { kind: "write" | "set" | "clear"; immediate
   csrrci: { kind: "clear", immediate: true },
 };
 
+/** What the counter CSRs read, one object per hart (CSR exits are the commonest: no closures built per exit). */
+const csrHosts = new WeakMap<Hart, { monitor: Monitor; host: VirtualCsrHost }>();
+
+function csrHost(monitor: Monitor, hart: Hart): VirtualCsrHost {
+  const known = csrHosts.get(hart);
+  if (known !== undefined && known.monitor === monitor) return known.host;
+  const host = { mtime: () => monitor.board.clint.mtime(), cycle: () => hart.mcycle(), instret: () => hart.minstret() };
+  csrHosts.set(hart, { monitor, host });
+  return host;
+}
+
 function emulateCsr(monitor: Monitor, hart: Hart, vcpu: VirtualCpu, instruction: Decoded): Emulation | undefined {
   const operation = csrOperations[instruction.name];
   const row = virtualCsrs[instruction.csr];
@@ -41,12 +52,7 @@ function emulateCsr(monitor: Monitor, hart: Hart, vcpu: VirtualCpu, instruction:
   const source = operation.immediate ? instruction.immediate : instruction.rs1;
   const writes = operation.kind === "write" || source !== 0;
   if (writes && !row.write) return undefined;
-  const host = {
-    mtime: () => monitor.board.clint.mtime(),
-    cycle: () => hart.mcycle(),
-    instret: () => hart.minstret(),
-  };
-  const old = row.read(vcpu, host);
+  const old = row.read(vcpu, csrHost(monitor, hart));
   const operand = operation.immediate ? BigInt(instruction.immediate) : BigInt.asUintN(64, hart.x[instruction.rs1]);
   const value = operation.kind === "write" ? operand : operation.kind === "set" ? old | operand : old & ~operand;
   return {

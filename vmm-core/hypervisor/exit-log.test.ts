@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { ExitLog, defaultExitLogCapacity, fromJsonLine, toJsonLine } from "./exit-log";
 import type { ExitReason, ExitRecord } from "./exit-record";
 
@@ -152,4 +153,61 @@ test("the same exits give the same JSON text, whatever host time was reported", 
   const first = run(100);
   assert.equal(run(7), first);
   assert.equal(first.split("\n").length, 50);
+});
+
+test("host time goes to the reason and detail it names, right after their record or not", () => {
+  const log = new ExitLog(8);
+  const timed = (reason: ExitRecord["reason"], detail: string): Omit<ExitRecord, "sequence"> => ({ ...exit(0), reason, detail });
+  log.record(timed("csr-write", "sstatus"));
+  log.addHostTime("csr-write", 100, "sstatus"); // the record just logged
+  log.record(timed("csr-write", "satp"));
+  log.addHostTime("csr-write", 10, "sstatus"); // same reason, another detail than the last record's
+  log.addHostTime("sbi", 7, "TIME.set_timer"); // a reason with no record yet
+  log.addHostTime("csr-write", 1); // reason only
+  const saved = log.saveState();
+  log.record(timed("mmio-read", "uart0.LSR"));
+  log.loadState(saved); // the counters are new objects now: host time must land in them
+  log.addHostTime("mmio-read", 1000, "uart0.LSR");
+  const stats = log.statistics();
+  assert.equal(stats.byReason["csr-write"].hostNanoseconds, 111);
+  assert.equal(stats.byDetail["csr-write"].sstatus.hostNanoseconds, 110);
+  assert.equal(stats.byDetail["csr-write"].satp.hostNanoseconds, 0);
+  assert.equal(stats.byReason.sbi.hostNanoseconds, 7);
+  assert.equal(stats.byReason.sbi.count, 0);
+  assert.equal(stats.byDetail.sbi["TIME.set_timer"].hostNanoseconds, 7);
+  assert.equal(stats.byReason["mmio-read"].hostNanoseconds, 1000);
+  assert.equal(stats.byReason["mmio-read"].count, 0, "the record after the save was undone by the restore");
+  assert.equal(stats.byDetail["mmio-read"]["uart0.LSR"].hostNanoseconds, 1000);
+});
+
+/** The JSON line as the format was first defined: an object in field order through JSON.stringify. */
+function referenceJsonLine(record: ExitRecord): string {
+  const hexOf = (value: bigint | number) => `0x${value.toString(16)}`;
+  const line: Record<string, string | number> = { sequence: record.sequence, vcpu: record.vcpu, instret: record.instret, reason: record.reason, detail: record.detail, pc: hexOf(BigInt.asUintN(64, record.pc)) };
+  if (record.instruction !== undefined) line.instruction = hexOf(record.instruction >>> 0);
+  if (record.disassembly !== undefined) line.disassembly = record.disassembly;
+  line.handling = record.handling;
+  line.cost = record.cost;
+  return JSON.stringify(line);
+}
+
+test("toJsonLine writes byte for byte what JSON.stringify of the record's fields gives (any strings, any numbers)", () => {
+  const text = fc.string({ unit: "binary", maxLength: 40 });
+  const record = fc.record(
+    {
+      sequence: fc.nat(),
+      vcpu: fc.nat(64),
+      instret: fc.oneof(fc.nat(), fc.double()),
+      reason: fc.constantFrom(...reasons),
+      detail: text,
+      pc: fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n }),
+      instruction: fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }),
+      disassembly: text,
+      handling: text,
+      cost: fc.oneof(fc.nat(), fc.double()),
+    },
+    { requiredKeys: ["sequence", "vcpu", "instret", "reason", "detail", "pc", "handling", "cost"] },
+  );
+  fc.assert(fc.property(record, (r) => toJsonLine(r) === referenceJsonLine(r)), { numRuns: 2000 });
+  for (let i = 0; i < 20; i++) assert.equal(toJsonLine({ ...exit(i), sequence: i }), referenceJsonLine({ ...exit(i), sequence: i }));
 });

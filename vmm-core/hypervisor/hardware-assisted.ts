@@ -8,12 +8,11 @@
  * exceptions, and its own timer and external-interrupt lines, whose events
  * it injects into the guest through hvip.
  */
-import type { Hart, TrapInterceptor } from "../hart/hart";
+import { PC, type Hart, type TrapInterceptor } from "../hart/hart";
 import { Access } from "../hart/mmu";
-import { Exception, Interrupt, Trap, mip } from "../hart/trap";
+import { Exception, Interrupt, mip } from "../hart/trap";
 import { menvcfgBits } from "../hart/csr-state";
-import { translateGuest } from "../hart/two-stage";
-import { decode16, decode32 } from "../isa/decoder";
+import { decode32 } from "../isa/decoder";
 import { ExitDisassembly } from "./exit-disassembly";
 import { handleSbiCall } from "./sbi/sbi";
 import { completeHypercall, createSbiHost } from "./hypercalls";
@@ -194,19 +193,15 @@ export class HardwareAssistedMonitor implements TrapInterceptor {
     return this.mmio(hart, vcpu, gpa, guestPageFaultAccess[cause], tval);
   }
 
-  /** Device access: the instruction is fetched through both stages, performed on the device, and stepped over. */
+  /**
+   * Device access: the faulting instruction is the one the hart just
+   * fetched, so it is read back through the hart's fetch TLB (a hit, with
+   * the same decoded instruction the hart executed) rather than by two
+   * fresh two-stage walks per exit; performed on the device, stepped over.
+   */
   private mmio(hart: Hart, vcpu: VirtualCpu, gpa: bigint, access: Access, tval: bigint): Partial {
     const pc = hart.pc;
-    let instruction: ReturnType<typeof decode32> | undefined;
-    if (access !== Access.Fetch) {
-      try {
-        const low = Number(this.board.bus.readPhysical(translateGuest(hart, this.board.bus, hart.tlb.counters, pc, Access.Fetch, hart.priv, false), 2) ?? 0n);
-        const high = (low & 3) === 3 ? Number(this.board.bus.readPhysical(translateGuest(hart, this.board.bus, hart.tlb.counters, pc + 2n, Access.Fetch, hart.priv, false), 2) ?? 0n) : 0;
-        instruction = (low & 3) === 3 ? decode32(low | (high << 16)) : decode16(low);
-      } catch (error) {
-        if (!(error instanceof Trap)) throw error;
-      }
-    }
+    const instruction = access === Access.Fetch ? undefined : hart.tlb.fetch(hart.r32[PC * 2], hart.r32[PC * 2 + 1]);
     const done = performDeviceAccess(this.board, hart, instruction, gpa);
     if (done) {
       const record = this.base(hart, vcpu, done.reason, done.detail, done.handling, 4, instruction);

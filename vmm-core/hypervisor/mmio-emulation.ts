@@ -7,8 +7,7 @@
 import type { Hart } from "../hart/hart";
 import { Access } from "../hart/mmu";
 import { Exception } from "../hart/trap";
-import type { AccessSize } from "../bus/device";
-import { decode16, decode32 } from "../isa/decoder";
+import type { AccessSize, Device } from "../bus/device";
 import type { ExitRecord } from "./exit-record";
 import type { Monitor, MonitorBoard } from "./monitor";
 import type { Decoded } from "../isa/decoded";
@@ -54,12 +53,34 @@ export function performDeviceAccess(
     const value = load.signed ? BigInt.asIntN(load.size * 8, raw) : raw;
     if (instruction.rd !== 0) hart.x[instruction.rd] = BigInt.asIntN(64, value);
     hart.pc = next;
-    return { reason: "mmio-read", detail: `${device.name}.${device.registerName(offset, false)}`, handling: `read ${hex(raw)}` };
+    return { reason: "mmio-read", detail: registerDetail(device, offset, false), handling: `read ${hex(raw)}` };
   }
   const value = BigInt.asUintN(store! * 8, hart.x[instruction.rs2]);
   board.bus.writePhysical(gpa, store!, value);
   hart.pc = next;
-  return { reason: "mmio-write", detail: `${device.name}.${device.registerName(offset, true)}`, handling: `wrote ${hex(value)}` };
+  return { reason: "mmio-write", detail: registerDetail(device, offset, true), handling: `wrote ${hex(value)}` };
+}
+
+/**
+ * "uart0.THR": the exit detail of a device register, one string per
+ * register name kept per device, so a driver polling a register does not
+ * build (and the statistics do not hash) a new string on every exit. Keyed
+ * by the name the device gives, not the offset: names can depend on device
+ * state (the UART's DLAB turns THR into DLL).
+ */
+const registerDetails = new WeakMap<Device, Map<string, string>>();
+
+function registerDetail(device: Device, offset: number, write: boolean): string {
+  const register = device.registerName(offset, write);
+  let details = registerDetails.get(device);
+  if (details === undefined) registerDetails.set(device, (details = new Map()));
+  let detail = details.get(register);
+  if (detail === undefined) {
+    // Bounded: a device that names registers by index (a guest sweeping its window) gets fresh strings, not a growing cache.
+    if (details.size >= 4096) details.clear();
+    details.set(register, (detail = `${device.name}.${register}`));
+  }
+  return detail;
 }
 
 /** The access fault a refused device access becomes for the guest. */
@@ -70,12 +91,15 @@ export function refusedAccessFault(access: Access): number {
 export function emulateMmio(monitor: Monitor, hart: Hart, vcpu: VirtualCpu, gpa: bigint, access: Access, cost: number, va: bigint): Omit<ExitRecord, "sequence"> {
   const pc = hart.pc;
   const bits = access === Access.Fetch ? undefined : monitor.memory.fetchInstruction(vcpu, pc);
-  const instruction = bits === undefined ? undefined : (bits & 3) === 3 ? decode32(bits) : decode16(bits);
-  const base = { vcpu: vcpu.hartId, instret: hart.instret, pc, instruction: instruction?.raw, disassembly: instruction && monitor.disassembly(instruction, pc), cost: cost + 2 };
+  const instruction = bits === undefined ? undefined : monitor.decodeTrapping(bits);
+  const instret = hart.instret;
+  const disassembly = instruction && monitor.disassembly(instruction, pc);
   const done = performDeviceAccess(monitor.board, hart, instruction, gpa);
-  if (done) return { ...base, ...done };
+  // One object literal per exit (object spread was a good part of this exit's cost); fields in the order records always had.
+  if (done) return { vcpu: vcpu.hartId, instret, pc, instruction: instruction?.raw, disassembly, cost: cost + 2, reason: done.reason, detail: done.detail, handling: done.handling };
   const cause = accessFault[access];
   monitor.injectTrap(hart, vcpu, cause, false, va);
   const region = monitor.board.bus.findRegion(gpa);
-  return { ...base, reason: "exception-injected", detail: region ? region.device.name : "unmapped", handling: `access fault at gpa ${hex(gpa)}: scause=${cause} → stvec` };
+  const handling = `access fault at gpa ${hex(gpa)}: scause=${cause} → stvec`;
+  return { vcpu: vcpu.hartId, instret, pc, instruction: instruction?.raw, disassembly, cost: cost + 2, reason: "exception-injected", detail: region ? region.device.name : "unmapped", handling };
 }

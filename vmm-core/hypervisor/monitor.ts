@@ -182,7 +182,8 @@ export class Monitor implements TrapInterceptor {
   /** Decoded trapping instructions by word: the same few trap over and over. */
   private readonly decodedTraps = new Map<number, Decoded>();
 
-  private decodeTrapping(bits: number): Decoded {
+  /** The instruction word decoded, from a cache: privileged and device-accessing instructions repeat (also for mmio-emulation.ts). */
+  decodeTrapping(bits: number): Decoded {
     let instruction = this.decodedTraps.get(bits);
     if (!instruction) {
       instruction = (bits & 3) === 3 ? decode32(bits) : decode16(bits);

@@ -63,7 +63,7 @@ export interface MachineOptions {
   mode?: VirtualizationMode;
   /** Capacity of the VM-exit ring (statistics are always complete). */
   exitLogSize?: number;
-  /** Execution engine: "interpreter" (the reference) or "translator" (blocks of generated JavaScript); default from VMSCOPE_ENGINE, else the interpreter. */
+  /** Execution engine: "interpreter" (the reference) or "translator" (blocks of generated JavaScript); default from VMSCOPE_ENGINE, else the translator. */
   engine?: Engine;
   /** Give the harts the hypervisor (H) extension (misa.H, HS/VS/VU, two-stage translation). */
   hypervisorExtension?: boolean;

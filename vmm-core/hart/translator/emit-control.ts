@@ -3,11 +3,12 @@
  * JAL go on inside the region when their target is in it (loops run
  * inside one function call) and leave it otherwise; targets are constants
  * (a region is tied to its virtual address). JALR's target is computed,
- * read before the link register is written (rd may be rs1), and leaves.
+ * read before the link register is written (rd may be rs1), and leaves
+ * through the region's exit path with it as the pc.
  */
 import type { Decoded } from "../../isa/decoded";
 import type { Emitter } from "./emit-integer";
-import { high, low, pcHigh, pcLow, writeConstant, type Site } from "./source";
+import { high, low, writeConstant, type Site } from "./source";
 
 type Condition = (d: Decoded) => string;
 
@@ -37,7 +38,7 @@ export const controlEmitters: Record<string, Emitter> = {
     const retired = site.index + 1;
     return (
       `t=(${low(d.rs1)}>>>0)+${d.immediate};a0=(t|0)&-2;a1=(${high(d.rs1)}+${adjust})|0;` +
-      `${writeConstant(d.rd, BigInt.asIntN(64, site.next))}r32[${pcLow}]=a0;r32[${pcHigh}]=a1;h.instret=i0+${retired};return i0-I+${retired};`
+      `${writeConstant(d.rd, BigInt.asIntN(64, site.next))}i0+=${retired};pl=a0;ph=a1;break out;`
     );
   },
 };

@@ -7,7 +7,7 @@
  * the high multiplies and 64-bit divisions call the interpreter's handler.
  */
 import type { Decoded } from "../../isa/decoded";
-import { high, low, write, writeConstant, type Site } from "./source";
+import { high, low, reloadRegister, spillRegisters, write, writeConstant, type Site } from "./source";
 
 export type Emitter = (d: Decoded, site: Site) => string;
 
@@ -35,7 +35,7 @@ function bitwiseConstant(operator: "&" | "|" | "^"): Emitter {
     else if (operator === "|") highPart = upper === 0 ? high(d.rs1) : "-1";
     else highPart = upper === 0 ? high(d.rs1) : `~${high(d.rs1)}`;
     // Low is written first: it reads only rs1's low half, and the high half of rs1 is untouched until then.
-    return `r32[${d.rd * 2}]=${lowPart};r32[${d.rd * 2 + 1}]=${highPart};`;
+    return write(d.rd, lowPart, highPart);
   };
 }
 
@@ -43,7 +43,7 @@ function bitwise(operator: "&" | "|" | "^"): Emitter {
   return (d) =>
     d.rd === 0
       ? ""
-      : `r32[${d.rd * 2}]=${low(d.rs1)}${operator}${low(d.rs2)};r32[${d.rd * 2 + 1}]=${high(d.rs1)}${operator}${high(d.rs2)};`;
+      : write(d.rd, `${low(d.rs1)}${operator}${low(d.rs2)}`, `${high(d.rs1)}${operator}${high(d.rs2)}`);
 }
 
 /** Signed (or unsigned) a < b on halves held in a1:a0 and b1:b0. */
@@ -93,13 +93,13 @@ function word(expression: (d: Decoded) => string): Emitter {
   return (d) => (d.rd === 0 ? "" : `t=${expression(d)};${write(d.rd, "t", "t>>31")}`);
 }
 
-/** A runtime.ts helper writing x[rd] from register operands. */
+/** A runtime.ts helper on the operands' halves: it returns the low half of the result and leaves the high half in X.high. */
 function helper(name: string): Emitter {
-  return (d) => (d.rd === 0 ? "" : `X.${name}(r32,${d.rd * 2},${d.rs1 * 2},${d.rs2 * 2});`);
+  return (d) => (d.rd === 0 ? "" : `t=X.${name}(${low(d.rs1)},${high(d.rs1)},${low(d.rs2)},${high(d.rs2)});${write(d.rd, "t", "X.high")}`);
 }
 
-/** The interpreter's own handler, for operations that need bigint arithmetic (they cannot trap). */
-const handler: Emitter = (d, site) => (d.rd === 0 ? "" : `E[${site.handler}](h,D[${site.handler}]);`);
+/** The interpreter's own handler, for operations that need bigint arithmetic (they cannot trap): it works on r32. */
+const handler: Emitter = (d, site) => (d.rd === 0 ? "" : `${spillRegisters([d.rs1, d.rs2])}E[${site.handler}](h,D[${site.handler}]);${reloadRegister(d.rd)}`);
 
 export const integerEmitters: Record<string, Emitter> = {
   lui: (d) => writeConstant(d.rd, BigInt(d.immediate)),
@@ -116,11 +116,15 @@ export const integerEmitters: Record<string, Emitter> = {
   add: (d) =>
     d.rd === 0
       ? ""
-      : `a1=${high(d.rs1)};b1=${high(d.rs2)};t=(${low(d.rs1)}>>>0)+(${low(d.rs2)}>>>0);${write(d.rd, "t|0", `(a1+b1+${carry})|0`)}`,
+      : d.rs1 === 0 || d.rs2 === 0
+        ? addConstant(d.rd, d.rs1 + d.rs2, 0)
+        : `a1=${high(d.rs1)};b1=${high(d.rs2)};t=(${low(d.rs1)}>>>0)+(${low(d.rs2)}>>>0);${write(d.rd, "t|0", `(a1+b1+${carry})|0`)}`,
   sub: (d) =>
     d.rd === 0
       ? ""
-      : `a1=${high(d.rs1)};b1=${high(d.rs2)};t=(${low(d.rs1)}>>>0)-(${low(d.rs2)}>>>0);${write(d.rd, "t|0", "(a1-b1-(t<0?1:0))|0")}`,
+      : d.rs2 === 0
+        ? addConstant(d.rd, d.rs1, 0)
+        : `a1=${high(d.rs1)};b1=${high(d.rs2)};t=(${low(d.rs1)}>>>0)-(${low(d.rs2)}>>>0);${write(d.rd, "t|0", "(a1-b1-(t<0?1:0))|0")}`,
   and: bitwise("&"),
   or: bitwise("|"),
   xor: bitwise("^"),

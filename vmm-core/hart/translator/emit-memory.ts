@@ -3,23 +3,31 @@
  * storeFrom): the address is computed on 32-bit halves, the entry's tag
  * and generation compared, and the RAM page's DataView accessed directly.
  * A miss, a device, an access crossing a page or a fault goes through the
- * TLB's own methods after the hart's pc and instret were made exact, so a
- * trap is precise and a device reading the clock sees the right time.
+ * TLB's own methods after the hart's pc, instret and registers were made
+ * exact, so a trap is precise and a device reading the clock sees the
+ * right time; a load's destination local is read back after it.
  * The store side never holds a page with translated code (the TLB drops
  * such entries), so a store into code always takes the slow path, which
  * drops the code; the block then leaves if it was its own.
+ * Hits are counted in a local (k) added to the TLB's counters when the
+ * trace leaves, so --stats and compare report the same hits as the
+ * interpreter's.
  */
 import type { Decoded } from "../../isa/decoded";
 import { sinkRegister } from "../../isa/decoded";
 import { pageSize } from "../../bus/ram";
 import { loadStoreEntries } from "../tlb-set";
 import type { Emitter } from "./emit-integer";
-import { afterCall, high, low, synchronize, type Site } from "./source";
+import { exitTo, halves, high, low, reloadRegister, spillRegisters, write, type Site } from "./source";
+
+/** The instruction's pc as two int32 arguments. */
+const pcOf = (site: Site): string => halves(site.pc).join(",");
 
 type Size = 1 | 2 | 4 | 8;
 
 /** x[rs1] + imm into a1:a0 and the TLB index into b0. */
 function address(d: Decoded): string {
+  if (d.immediate === 0) return `a0=${low(d.rs1)};a1=${high(d.rs1)};b0=(a0>>>12)&${loadStoreEntries - 1};`;
   const adjust = d.immediate < 0 ? "(t<0?-1:0)" : "(t>4294967295?1:0)";
   const highPart = d.immediate === 0 ? `${high(d.rs1)}` : `(${high(d.rs1)}+${adjust})|0`;
   return `t=(${low(d.rs1)}>>>0)+${d.immediate};a0=t|0;a1=${highPart};b0=(a0>>>12)&${loadStoreEntries - 1};`;
@@ -30,18 +38,17 @@ function hit(size: Size, side: "R" | "W"): string {
 }
 
 function loadValue(d: Decoded, size: Size, signed: boolean): string {
-  const at = d.rd * 2;
-  if (size === 8) return `r32[${at}]=V.getInt32(o,true);r32[${at + 1}]=V.getInt32(o+4,true);`;
+  if (size === 8) return write(d.rd, "V.getInt32(o,true)", "V.getInt32(o+4,true)");
   const read = { 1: signed ? "getInt8(o)" : "getUint8(o)", 2: signed ? "getInt16(o,true)" : "getUint16(o,true)", 4: "getInt32(o,true)" }[size];
-  return `t=V.${read};r32[${at}]=t;r32[${at + 1}]=${signed ? "t>>31" : "0"};`;
+  return `t=V.${read};${write(d.rd, "t", signed ? "t>>31" : "0")}`;
 }
 
 function loadOf(size: Size, signed: boolean): Emitter {
   return (d: Decoded, site: Site) => {
-    const slow = `${synchronize(site)}tlb.loadInto(${d.rd === 0 ? sinkRegister : d.rd},${d.rs1},${d.immediate},${size},${signed});${afterCall(site)}`;
+    const slow = `${spillRegisters([d.rs1])}G=X.load(h,B,i0+${site.index},${pcOf(site)},${d.rd === 0 ? sinkRegister : d.rd},${d.rs1},${d.immediate},${size},${signed});${reloadRegister(d.rd)}if(G<0){${exitTo(site.next, site.index + 1)}}`;
     // A load into x0 still translates its address: only its faults are visible.
-    if (d.rd === 0) return `${address(d)}if(!(${hit(size, "R")})){${slow}}`;
-    return `${address(d)}if(${hit(size, "R")}){V=RV[b0];o=a0&4095;${loadValue(d, size, signed)}}else{${slow}}`;
+    if (d.rd === 0) return `${address(d)}if(${hit(size, "R")}){k++;}else{${slow}}`;
+    return `${address(d)}if(${hit(size, "R")}){k++;V=RV[b0];o=a0&4095;${loadValue(d, size, signed)}}else{${slow}}`;
   };
 }
 
@@ -56,8 +63,8 @@ function storeOf(size: Size): Emitter {
           : size === 2
             ? `V.setInt16(o,${value},true);`
             : `V.setInt8(o,${value});`;
-    const slow = `${synchronize(site)}tlb.storeFrom(${d.rs2},${d.rs1},${d.immediate},${size});${afterCall(site)}`;
-    return `${address(d)}if(${hit(size, "W")}){V=WV[b0];o=a0&4095;${write}}else{${slow}}`;
+    const slow = `${spillRegisters([d.rs1, d.rs2])}G=X.store(h,B,i0+${site.index},${pcOf(site)},${d.rs2},${d.rs1},${d.immediate},${size});if(G<0){${exitTo(site.next, site.index + 1)}}`;
+    return `${address(d)}if(${hit(size, "W")}){k++;V=WV[b0];o=a0&4095;${write}}else{${slow}}`;
   };
 }
 

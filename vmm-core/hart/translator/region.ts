@@ -1,14 +1,16 @@
 /**
- * A translated region: the code reachable inside one page from a hot
- * entry point (following branches and jumps both ways, up to a size
- * limit), split into basic blocks and compiled with `new Function` into
- * one JavaScript function whose `switch` has a case per basic block, inside
- * a loop. Control moving between basic blocks of the region stays in the
- * function (a loop in the page runs in one call); leaving it returns to
- * the dispatcher. Before each basic block the remaining budget is checked
- * against its length, so the budget is never overshot. A region is tied to
- * its physical page (dropped when that page is written) and to its virtual
- * page (its pc constants: AUIPC, branch targets, link addresses).
+ * A translated region: a trace (one path through a page from a hot entry
+ * point: straight on through not-taken branches and along JALs) compiled
+ * with `new Function` into one JavaScript function. The guest registers it
+ * uses live in locals (source.ts). Jumps to instructions of the trace
+ * itself stay inside the function as structured control flow
+ * (structure.ts): loops run as `for(;;)` loops, forward branches skip
+ * ahead; any other transfer leaves through the function's one exit path.
+ * The budget is checked on entry (the dispatcher's: the whole trace fits)
+ * and on every back edge (another pass only when all the positions from
+ * the loop head to the trace's end fit), so it is never overshot. A region
+ * is tied to its physical page (dropped when that page is written) and to
+ * its virtual page (its pc constants: AUIPC, branch targets, link addresses).
  */
 import type { Decoded } from "../../isa/decoded";
 import type { Hart } from "../hart";
@@ -17,12 +19,12 @@ import { integerEmitters, type Emitter } from "./emit-integer";
 import { memoryEmitters } from "./emit-memory";
 import { controlEmitters, leavesTrace } from "./emit-control";
 import { runtime } from "./runtime";
-import { afterCall, exitTo, setPc, synchronize, type Site } from "./source";
+import { afterCall, exitTo, halves, pcHigh, pcLow, reload, spill, synchronize, type Site } from "./source";
+import { structureOf, type Edge } from "./structure";
 
 /**
- * Runs the trace with at most `budget`
- * instructions; returns how many it executed (a trap is thrown instead,
- * with the hart's pc and instret exact).
+ * Runs the trace with at most `budget` instructions; returns how many it
+ * executed (a trap is thrown instead, with the hart's pc and instret exact).
  */
 export type RegionFunction = (h: Hart, r32: Int32Array, tlb: Tlb, budget: number) => number;
 
@@ -40,19 +42,19 @@ const emitters: Record<string, Emitter> = { ...integerEmitters, ...memoryEmitter
 
 /**
  * Largest region, in instructions. Regions are traces (one path through
- * the page, a loop back to the entry at most): TurboFan's compile time
- * grows fast with a function's size and paths, and every path taken for
- * the first time after optimization costs a deoptimization (its accesses
- * have no type feedback) and a recompile. Measured on the compute guest:
- * whole-page regions (both branch directions) compiled 10-50× slower and
- * ran slower than traces.
+ * the page, with the loops and forward skips inside it): TurboFan's
+ * compile time grows fast with a function's size and paths, and every
+ * path taken for the first time after optimization costs a deoptimization
+ * (its accesses have no type feedback) and a recompile. Measured on the
+ * compute guest: whole-page regions (both branch directions) compiled
+ * 10-50× slower and ran slower than traces; 32 was no better than 64.
  */
 const maximumInstructions = 64;
 
-export interface BasicBlock {
+export interface TraceInstruction {
   /** Offset in the page. */
   offset: number;
-  instructions: Decoded[];
+  decoded: Decoded;
 }
 
 export class Region {
@@ -63,8 +65,8 @@ export class Region {
   constructor(
     /** Virtual address of the page. */
     readonly pageBase: bigint,
-    readonly blocks: readonly BasicBlock[],
-    readonly rewrite?: Rewrite,
+    readonly trace: readonly TraceInstruction[],
+    readonly rewrite: Rewrite | undefined,
   ) {
     this.run = compile(this);
   }
@@ -72,90 +74,142 @@ export class Region {
 
 /**
  * Finds the trace from `entry` (an offset in the page): straight on
- * through not-taken branches and along JALs inside the page, up to an
- * instruction that leaves (JALR, CSR, system), the page end or the size
- * limit. `decodeAt` gives the instruction at an offset, or undefined where
- * translation must stop (an instruction straddling the page end).
+ * through not-taken branches and along jumps inside the page, up to an
+ * instruction that leaves (JALR, CSR, system), a call (a JAL that links:
+ * the callee is a trace of its own, compiled once rather than into every
+ * caller's trace), the page end, an instruction already in the trace, the
+ * start of another compiled trace (`stopAt`: its code is not compiled
+ * twice) or the size limit. `decodeAt` gives the instruction at an offset,
+ * or undefined where translation must stop (an instruction straddling the
+ * page end).
  */
-export function discoverTrace(entry: number, decodeAt: (offset: number) => Decoded | undefined): BasicBlock[] {
-  const blocks: BasicBlock[] = [];
-  let block: BasicBlock = { offset: entry, instructions: [] };
+export function discoverTrace(entry: number, decodeAt: (offset: number) => Decoded | undefined, stopAt: (offset: number) => boolean): TraceInstruction[] {
+  const trace: TraceInstruction[] = [];
   const visited = new Set<number>();
   let offset = entry;
-  let count = 0;
-  while (count < maximumInstructions && offset < 0x1000 && !visited.has(offset)) {
-    const d = decodeAt(offset);
-    if (d === undefined) break;
+  while (trace.length < maximumInstructions && offset >= 0 && offset < 0x1000 && !visited.has(offset) && (trace.length === 0 || !stopAt(offset))) {
+    const decoded = decodeAt(offset);
+    if (decoded === undefined) break;
     visited.add(offset);
-    block.instructions.push(d);
-    count++;
-    if (leavesTrace(d)) break;
-    const next = d.name === "jal" ? offset + d.immediate : offset + d.length;
-    if (d.name in controlEmitters) {
-      blocks.push(block);
-      block = { offset: next, instructions: [] };
-      if (d.name === "jal" && (next < 0 || next >= 0x1000)) break;
-    }
-    offset = next;
+    trace.push({ offset, decoded });
+    if (leavesTrace(decoded) || (decoded.name === "jal" && decoded.rd !== 0)) break;
+    offset = decoded.name === "jal" ? offset + decoded.immediate : offset + decoded.length;
   }
-  if (block.instructions.length > 0) blocks.push(block);
-  return blocks;
+  return trace;
 }
 
-/** A call of the interpreter's handler for an instruction without an emitter (state made exact first). */
+const isControl = (d: Decoded): boolean => d.name in controlEmitters;
+
+/** Jumps from trace positions to trace positions: taken branches, JALs not followed by the trace, and the fall-through of its last instruction. */
+function edgesOf(trace: readonly TraceInstruction[], positionOf: Map<number, number>): Edge[] {
+  const edges: Edge[] = [];
+  trace.forEach(({ offset, decoded: d }, from) => {
+    const add = (target: number) => {
+      const to = positionOf.get(target);
+      if (to !== undefined) edges.push({ from, to });
+    };
+    const last = from === trace.length - 1;
+    if (d.name === "jal") {
+      if (last) add(offset + d.immediate);
+    } else if (isControl(d)) {
+      if (d.name !== "jalr") add(offset + d.immediate);
+      if (last && d.name !== "jalr") add(offset + d.length);
+    } else if (last && !leavesTrace(d)) add(offset + d.length);
+  });
+  return edges;
+}
+
+/** A call of the interpreter's handler for an instruction without an emitter (state made exact first, locals read back after). */
 function handlerCall(site: Site, leaves: boolean, rewritten: boolean): string {
-  const done = `{h.instret++;return i0-I+${site.index + 1};}`;
+  // The handler set the pc itself (a jump, a return from a trap, a trap taken at once): leave with it. A trap
+  // taken by hart.raise() undid the retirement, so instret is the hart's plus one, which may differ from i0 (c keeps the difference).
+  const done = `{${reload}pl=r32[${pcLow}];ph=r32[${pcHigh}];i0+=${site.index + 1};c=h.instret+1-i0;break out;}`;
   const rewrite = rewritten ? `if(R(h,D[${site.handler}])===true)${done}` : "";
-  const call = `${synchronize(site)}${rewrite}if(E[${site.handler}](h,D[${site.handler}])===true)${done}`;
+  const call = `${synchronize(site)}${rewrite}if(E[${site.handler}](h,D[${site.handler}])===true)${done}${reload}`;
   return leaves ? `${call}${exitTo(site.next, site.index + 1)}` : `${call}${afterCall(site)}`;
+}
+
+/** Registers whose locals the code reads or writes, and those it assigns. */
+function registersOf(text: string): { used: number[]; written: number[] } {
+  const used = new Set<number>();
+  const written = new Set<number>();
+  for (const match of text.matchAll(/\bx(\d+)[lh]\b(=(?!=))?/g)) {
+    used.add(Number(match[1]));
+    if (match[2] !== undefined) written.add(Number(match[1]));
+  }
+  const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
+  return { used: sorted(used), written: sorted(written) };
 }
 
 /** The function's source; `decodedList` collects the instructions, which the source refers to by index (D, E). */
 export function regionSource(region: Region, decodedList: Decoded[]): string {
-  const { blocks, pageBase } = region;
-  const start = BigInt.asIntN(64, pageBase + BigInt(blocks[0].offset));
-  const total = blocks.reduce((sum, block) => sum + block.instructions.length, 0);
+  const { trace, pageBase } = region;
+  const total = trace.length;
+  const positionOf = new Map(trace.map(({ offset }, position) => [offset, position]));
+  const { loops, skips, ordered } = structureOf(edgesOf(trace, positionOf));
+  const startsBlock = (p: number) => p === 0 || isControl(trace[p - 1].decoded) || loops.has(p) || skips.has(p);
   const body: string[] = [];
-  let loops = false;
-  // i0 advances at each basic block, so the indexes (and exits) within one are local.
-  blocks.forEach((block, current) => {
-    const following = blocks[current + 1] === undefined ? undefined : BigInt.asIntN(64, pageBase + BigInt(blocks[current + 1].offset));
-    const transfer = (target: bigint, retired: number, last: boolean): string => {
-      if (target === start) {
-        // Back to the entry: another pass when the budget allows all of it.
-        loops = true;
-        return `i0+=${retired};if(i0-I+${total}<=L)continue;${setPc(target)}h.instret=i0;return i0-I;`;
+  const open: { kind: string; last: number; label: string }[] = [];
+  let next = 0;
+  let index = 0;
+  trace.forEach(({ offset, decoded: d }, p) => {
+    index = startsBlock(p) ? 0 : index + 1;
+    while (next < ordered.length && ordered[next].first === p) {
+      const interval = ordered[next++];
+      const label = interval.kind === "loop" ? `loop${interval.first}` : `skip${interval.last + 1}`;
+      body.push(interval.kind === "loop" ? `${label}:for(;;){` : `${label}:{`);
+      open.push({ kind: interval.kind, last: interval.last, label });
+    }
+    // i0 advances at each basic block, so the indexes (and exits) within one are local.
+    const transfer = (target: bigint, retired: number, fallThrough: boolean): string => {
+      const distance = target - pageBase;
+      const to = distance >= 0n && distance < 0x1000n ? positionOf.get(Number(distance)) : undefined;
+      if (fallThrough && to === p + 1) return `i0+=${retired};`;
+      if (to !== undefined && to > p && (skips.get(to)?.first ?? total) <= p) return `i0+=${retired};break skip${to};`;
+      const loop = to === undefined ? undefined : loops.get(to);
+      if (to !== undefined && loop !== undefined && loop.last >= p) {
+        // Another pass when the budget allows every position from the head to the end.
+        const [lo, hi] = halves(target);
+        return `i0+=${retired};if(i0-I+${total - to}<=L)continue loop${to};pl=${lo};ph=${hi};break out;`;
       }
-      if (last && target === following) return `i0+=${retired};`;
       return exitTo(target, retired);
     };
-    let pc = pageBase + BigInt(block.offset);
-    block.instructions.forEach((d, index) => {
-      const next = BigInt.asIntN(64, pc + BigInt(d.length));
-      decodedList.push(d);
-      const site: Site = { index, pc: BigInt.asIntN(64, pc), next, transfer, handler: decodedList.length - 1 };
-      const emitter = emitters[d.name];
-      body.push(emitter ? emitter(d, site) : handlerCall(site, leavesTrace(d), region.rewrite?.names.has(d.name) === true));
-      pc = next;
-    });
-    const last = block.instructions[block.instructions.length - 1];
-    // A trace cut by the page end or the size limit goes on to what follows.
-    if (!leavesTrace(last) && !(last.name in controlEmitters)) body.push(exitTo(BigInt.asIntN(64, pc), block.instructions.length));
+    const pc = BigInt.asIntN(64, pageBase + BigInt(offset));
+    const following = BigInt.asIntN(64, pc + BigInt(d.length));
+    decodedList.push(d);
+    const site: Site = { index, pc, next: following, transfer, handler: decodedList.length - 1 };
+    const emitter = emitters[d.name];
+    body.push(emitter ? emitter(d, site) : handlerCall(site, leavesTrace(d), region.rewrite?.names.has(d.name) === true));
+    if (!isControl(d) && !leavesTrace(d)) {
+      // The trace's end (cut by the page end, the size limit or an instruction already in it), or the start of a basic block.
+      if (p === total - 1) body.push(transfer(following, index + 1, true));
+      else if (startsBlock(p + 1)) body.push(`i0+=${index + 1};`);
+    }
+    while (open.length > 0 && open[open.length - 1].last === p) {
+      const closed = open.pop()!;
+      body.push(closed.kind === "loop" ? `break ${closed.label};}` : "}");
+    }
   });
-  // The TLB's arrays are read only by traces with loads (R…) or stores (W…): a shorter prologue per call.
   const text = body.join("\n");
+  const { used, written } = registersOf(text);
+  const store = written.map((n) => `r32[${n * 2}]=x${n}l;r32[${n * 2 + 1}]=x${n}h;`).join("");
+  const load = used.map((n) => `x${n}l=r32[${n * 2}];x${n}h=r32[${n * 2 + 1}];`).join("");
+  // The TLB's arrays are read only by traces with loads (R…) or stores (W…): a shorter prologue per call.
   return [
-    "const I=h.instret;let i0=I,t=0,a0=0,a1=0,b0=0,b1=0,o=0,V=null,G=tlb.generation;",
+    "const I=h.instret;let i0=I,t=0,a0=0,a1=0,b0=0,b1=0,o=0,V=null,G=tlb.generation,pl=0,ph=0,c=0,k=0;",
+    used.length > 0 ? `let ${used.map((n) => `x${n}l=r32[${n * 2}],x${n}h=r32[${n * 2 + 1}]`).join(",")};` : "",
     text.includes("RTL[") ? "const RTL=tlb.readTagLow,RTH=tlb.readTagHigh,RG=tlb.readGeneration,RV=tlb.readView;" : "",
     text.includes("WTL[") ? "const WTL=tlb.writeTagLow,WTH=tlb.writeTagHigh,WG=tlb.writeGeneration,WV=tlb.writeView;" : "",
-    loops ? `for(;;){\n${text}\n}` : text,
+    // A trap thrown from a call (a page fault, a device's access fault) unwinds through here: the registers are written back first.
+    `try{out:{\n${text.replaceAll(spill, store).replaceAll(reload, load)}\n}}catch(x){${store}tlb.counters.hits+=k;throw x;}`,
+    `${store}r32[${pcLow}]=pl;r32[${pcHigh}]=ph;h.instret=i0+c;tlb.counters.hits+=k;return i0-I;`,
   ].join("\n");
 }
 
 function compile(region: Region): RegionFunction {
   const decodedList: Decoded[] = [];
   const source = regionSource(region, decodedList);
-  const factory = new Function("D", "E", "X", "B", "R", `"use strict";return function region(h,r32,tlb,L){\n${source}\n};`) as (
+  const factory = new Function("D", "E", "X", "B", "R", `"use strict";return function region_${(region.pageBase + BigInt(region.trace[0].offset)).toString(16)}(h,r32,tlb,L){\n${source}\n};`) as (
     d: readonly Decoded[],
     e: readonly Decoded["execute"][],
     x: typeof runtime,
