@@ -26,7 +26,7 @@ let ticksPerSecond: number | undefined;
  * (cutime + cstime, in clock ticks). Node reaps each QEMU when it exits,
  * so the difference around one run is that QEMU's CPU time.
  */
-function childrenCpuMs(): number | undefined {
+export function childrenCpuMs(): number | undefined {
   try {
     const stat = readFileSync("/proc/self/stat", "latin1");
     // Fields after the command name, which is in parentheses and may contain spaces.

@@ -2,17 +2,18 @@
  * `npm run bench`: runs every benchmark and prints one table per benchmark
  * (metric, vmscope, QEMU, ratio), or with --json the same figures as JSON.
  * --quick runs fewer repetitions; --soak runs only the long soak
- * (bench/soak.ts). The exit status is 1 when a correctness check failed (a wrong checksum makes the speed meaningless).
+ * (bench/soak.ts); --boot runs only the boot table (bench/boot.ts). The exit status is 1 when a correctness check failed (a wrong checksum makes the speed meaningless).
  */
 import { arch, cpus, platform } from "node:os";
 import { computeBenchmark } from "./compute";
 import { computeSmodeGuest, syscallsGuest } from "./guests";
-import { hypervisorBenchmark } from "./hypervisor";
+import { faultStormBenchmark, hypervisorBenchmark } from "./hypervisor";
 import { debuggerBenchmark } from "./debugger";
 import { translatorBenchmark } from "./translator";
 import { devicesBenchmark } from "./devices";
 import { viewsBenchmark } from "./views";
 import { soakBenchmark } from "./soak";
+import { bootBenchmark } from "./boot";
 import { formatTable, type BenchReport } from "./table";
 import type { BenchOptions, BenchResult } from "./types";
 
@@ -21,17 +22,19 @@ const benchmarks: Array<(options: BenchOptions) => Promise<BenchResult>> = [
   computeBenchmark,
   hypervisorBenchmark(syscallsGuest),
   hypervisorBenchmark(computeSmodeGuest),
+  faultStormBenchmark,
   debuggerBenchmark,
   translatorBenchmark,
   devicesBenchmark,
   viewsBenchmark,
+  bootBenchmark,
 ];
 
 async function main(argv: string[]): Promise<number> {
-  const known = new Set(["--json", "--quick", "--soak"]);
+  const known = new Set(["--json", "--quick", "--soak", "--boot"]);
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown option ${unknown.join(" ")} (known: --json, --quick, --soak)\n`);
+    process.stderr.write(`bench: unknown option ${unknown.join(" ")} (known: --json, --quick, --soak, --boot)\n`);
     return 2;
   }
   const json = argv.includes("--json");
@@ -40,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   };
   // --soak runs the soak alone: it takes minutes, and its memory figures must be its own.
-  const selected = argv.includes("--soak") ? [soakBenchmark] : benchmarks;
+  const selected = argv.includes("--soak") ? [soakBenchmark] : argv.includes("--boot") ? [bootBenchmark] : benchmarks;
   const results: BenchResult[] = [];
   for (const benchmark of selected) results.push(await benchmark(options));
 

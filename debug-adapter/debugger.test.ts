@@ -200,6 +200,23 @@ test("a breakpoint by the host's absolute path binds in a reproducible build, wh
   assert.deepEqual([top.source?.path, top.line], [helloSource, mainLine], "the frame's source is the host file VS Code can open");
 });
 
+test("a breakpoint in a source shared from a sibling folder binds: DWARF names it ../common/sbi.c", async () => {
+  // samples/sbi-hello compiles samples/common/sbi.c as ../common/sbi.c; VS Code sends the absolute path.
+  const sharedSource = join(root, "samples", "common", "sbi.c");
+  const checkLine = readFileSync(sharedSource, "utf8").split("\n").findIndex((text) => text.includes("if (ret.error != 0 || ret.value <= 0)")) + 1;
+  const dc = await startClient();
+  let reported: DebugProtocol.Breakpoint[] = [];
+  await launch(dc, { program: join(root, "samples", "sbi-hello", "sbi-hello.elf"), mode: "trap-and-emulate", stopOnEntry: true }, async () => {
+    reported = (await dc.setBreakpointsRequest({ source: { path: sharedSource }, breakpoints: [{ line: checkLine }] })).body.breakpoints;
+  });
+  assert.deepEqual([reported[0].verified, reported[0].line], [true, checkLine], reported[0].message);
+  const stop = await resume(dc, () => dc.continueRequest({ threadId: 1 }));
+  assert.equal(stop.body.reason, "breakpoint");
+  const [top, ...callers] = await frames(dc);
+  assert.deepEqual([top.name, top.source?.path, top.line], ["sbi_console_write", sharedSource, checkLine]);
+  assert.ok(callers.some((frame) => frame.name === "main" && frame.source?.path === join(root, "samples", "sbi-hello", "sbi-hello.c")), callers.map((f) => f.name).join(", "));
+});
+
 test("stepIn, next and stepOut land on the lines the line table says", async (t) => {
   if (!needTool(t, "riscv64-unknown-elf-gcc", "riscv64-unknown-elf-objdump")) return;
   const dc = await startClient();

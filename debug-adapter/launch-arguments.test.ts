@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { launchAttributes, validateLaunchArguments, LaunchAttributeError } from "./launch-arguments";
 import { virtualizationModes } from "../vmm-core/machine/machine";
+import type { HypervisorResponse } from "./protocol";
+import { custom, failure, launchStopped, startHarness } from "./inspection/testing/dap-harness";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -22,6 +24,10 @@ test("package.json's launch schema lists exactly the adapter's attributes", () =
   assert.deepEqual(schema.required, ["program"]);
   const mode = schema.properties.mode as { enum: string[] };
   assert.deepEqual(mode.enum, [...virtualizationModes], "the mode enum lists the machine's modes");
+  for (const [name, property] of Object.entries(schema.properties) as [string, { description?: string }][]) {
+    assert.ok(property.description && property.description.length > 10, `the schema's '${name}' has a description`);
+  }
+  assert.deepEqual(schema.properties.balloon, { type: "integer", minimum: 0, description: (schema.properties.balloon as { description: string }).description, default: 0 });
 });
 
 test("defaults fill what is not given", () => {
@@ -35,6 +41,7 @@ test("defaults fill what is not given", () => {
     append: undefined,
     stopOnEntry: true,
     symbolFiles: [],
+    balloon: 0,
     cwd: "/work",
   });
   const config = validateLaunchArguments({ program: "k", bios: "fw.elf", memory: "1G", harts: 2, stopOnEntry: false, cwd: "/guests" } as never);
@@ -66,6 +73,10 @@ test("each bad attribute is named in the error", () => {
     [{ program: "k", drives: [{ path: "" }] }, "drives[0].path", /must name the disk image/],
     [{ program: "k", symbolFiles: [{ file: "x" }] }, "symbolFiles[0]", /must be a file name or/],
     [{ program: "k", symbolFiles: [{ path: "fw.elf", offset: "lots" }] }, "symbolFiles[0].offset", /whole number or a "0x…" string/],
+    [{ program: "k", balloon: "16M" }, "balloon", /'balloon' must be a whole number of MiB from 0 to the guest's 128 MiB of memory, got "16M"/],
+    [{ program: "k", balloon: -1 }, "balloon", /'balloon' must be a whole number of MiB/],
+    [{ program: "k", balloon: 1.5 }, "balloon", /'balloon'/],
+    [{ program: "k", memory: "64M", balloon: 65 }, "balloon", /from 0 to the guest's 64 MiB of memory, got 65/],
   ];
   for (const [args, attribute, message] of cases) {
     assert.throws(() => validateLaunchArguments(args as never), (error: unknown) => {
@@ -75,6 +86,11 @@ test("each bad attribute is named in the error", () => {
       return true;
     });
   }
+});
+
+test("balloon: a target in MiB up to the guest's memory", () => {
+  assert.equal(validateLaunchArguments({ program: "k", balloon: 16 } as never).balloon, 16);
+  assert.equal(validateLaunchArguments({ program: "k", memory: "64M", balloon: 64 } as never).balloon, 64, "the whole of guest memory is allowed, as the CLI's --balloon");
 });
 
 test("drives, symbol files and mode", () => {
@@ -97,4 +113,29 @@ test("drives, symbol files and mode", () => {
     { path: "/w/fw.elf", offset: 0x1000n },
     { path: "/w/b.elf", offset: -16n },
   ]);
+});
+
+test("launch with balloon: the machine powers on with that target (as vmscope run --balloon)", async () => {
+  const harness = await startHarness();
+  try {
+    const program = join(root, "samples", "balloon", "balloon.elf");
+    await launchStopped(harness.client, { program, mode: "trap-and-emulate", memory: "128M", balloon: 16, stopOnEntry: true });
+    const overview = await custom<HypervisorResponse>(harness.client, "vmscope/hypervisor");
+    assert.equal(overview.balloon.present, true);
+    assert.equal(overview.balloon.targetPages, 16 * 256, "16 MiB of 4 KiB pages");
+    assert.deepEqual(overview.balloon, harness.machine().balloonInfo());
+  } finally {
+    await harness.close();
+  }
+});
+
+test("launch with a balloon larger than memory fails naming the attribute", async () => {
+  const harness = await startHarness();
+  try {
+    await harness.client.initializeRequest();
+    const message = await failure(harness.client.launch({ program: join(root, "samples", "balloon", "balloon.elf"), mode: "trap-and-emulate", memory: "32M", balloon: 64 } as never));
+    assert.match(message, /launch attribute 'balloon' must be a whole number of MiB from 0 to the guest's 32 MiB of memory, got 64/);
+  } finally {
+    await harness.close();
+  }
 });

@@ -34,13 +34,15 @@ export interface VmscopeLaunchArguments extends DebugProtocol.LaunchRequestArgum
   append?: string;
   stopOnEntry?: boolean;
   symbolFiles?: (string | SymbolFileArgument)[];
+  /** Balloon target at power-on, MiB of guest RAM the guest's virtio-balloon driver gives back (the CLI's --balloon). */
+  balloon?: number;
   /** Directory relative paths are resolved against. */
   cwd?: string;
 }
 
 /** Every attribute of VmscopeLaunchArguments, in schema order. */
 export const launchAttributes = [
-  "program", "bios", "mode", "memory", "harts", "drives", "append", "stopOnEntry", "symbolFiles", "cwd",
+  "program", "bios", "mode", "memory", "harts", "drives", "append", "stopOnEntry", "symbolFiles", "balloon", "cwd",
 ] as const;
 
 export interface LaunchConfiguration {
@@ -53,6 +55,8 @@ export interface LaunchConfiguration {
   append: string | undefined;
   stopOnEntry: boolean;
   symbolFiles: { path: string; offset: bigint }[];
+  /** MiB; 0 = no balloon target at power-on. */
+  balloon: number;
   cwd: string;
 }
 
@@ -159,6 +163,10 @@ export function validateLaunchArguments(raw: DebugProtocol.LaunchRequestArgument
   if (typeof stopOnEntry !== "boolean") {
     throw new LaunchAttributeError("stopOnEntry", `must be true or false, got ${JSON.stringify(stopOnEntry)}`);
   }
+  const balloon = args.balloon ?? 0;
+  if (typeof balloon !== "number" || !Number.isInteger(balloon) || balloon < 0 || balloon * 1024 * 1024 > memory) {
+    throw new LaunchAttributeError("balloon", `must be a whole number of MiB from 0 to the guest's ${Math.floor(memory / (1024 * 1024))} MiB of memory, got ${JSON.stringify(balloon)}`);
+  }
   const biosPath = bios === undefined || bios === "" || bios === "none" ? undefined : resolve(cwd, bios);
   if (biosPath !== undefined && mode !== "none") {
     throw new LaunchAttributeError("bios", `cannot be used with mode '${mode}': the monitor is the guest's SBI; remove "bios" or set "mode": "none"`);
@@ -173,6 +181,7 @@ export function validateLaunchArguments(raw: DebugProtocol.LaunchRequestArgument
     append: optionalString(args, "append"),
     stopOnEntry,
     symbolFiles: optionalArray(args, "symbolFiles", '[{ "path": "fw_jump.elf", "offset": 0 }]').map((entry, index) => parseSymbolFile(entry, index, cwd)),
+    balloon,
     cwd,
   };
 }

@@ -94,9 +94,9 @@ export class ProgramDebugInfo {
    */
   addressesForLine(path: string, line: number): { line: number; addresses: bigint[] } | undefined {
     for (const file of this.files) {
-      // A host path under the ELF's folder may be named relative to it in DWARF.
+      // A host path may be named relative to the ELF's folder in DWARF, also from a sibling folder ("../common/sbi.c").
       const inFolder = file.folder && isAbsolute(path) ? relative(file.folder, path) : undefined;
-      const candidates = inFolder && !inFolder.startsWith("..") ? [path, inFolder] : [path];
+      const candidates = inFolder ? [path, inFolder] : [path];
       for (const candidate of candidates) {
         const found = file.info?.addressesForLine(candidate, line);
         if (found && found.addresses.length > 0) return found;

@@ -5,9 +5,8 @@ const { waitFor, topFrame } = require('./hello-scenario');
 
 async function consoleScenario({ workbench, page, log, shot, state, timeout }) {
   state.step = 'vmscope: Open Sample… (minikernel)';
-  await workbench.runCommand('vmscope: Open Sample…');
-  await workbench.pick('minikernel');
-  await page.locator('.tabs-container .tab', { hasText: 'README.md' }).first().waitFor();
+  await workbench.runCommandAndPick('vmscope: Open Sample…', 'minikernel');
+  await workbench.waitForReadme('minikernel');
 
   state.step = 'start minikernel (trap-and-emulate)';
   await workbench.runCommand('Debug: Select and Start Debugging');
@@ -23,17 +22,26 @@ async function consoleScenario({ workbench, page, log, shot, state, timeout }) {
   // The prompt itself shows once a line is typed (the guest's console writes whole lines).
   await waitFor('"shell: commands are help" in the terminal', async () => /shell: commands are help/.test(await text()), timeout);
 
+  state.step = 'status bar item while running: mode, instructions/s, exits/s';
+  const status = workbench.statusBarItem(/vmscope/);
+  const figures = /vmscope trap-and-emulate · ([\d.]+[kMG]?) instr\/s · ([\d.]+[kMG]?) exits\/s/;
+  await status.filter({ hasText: figures }).waitFor();
+  const statusText = (await status.innerText()).trim();
+  log('status bar while running:', statusText);
+
   state.step = 'type "help" into the terminal';
   await terminal.locator('.xterm').click();
   await page.keyboard.type('help');
   await page.keyboard.press('Enter');
   await waitFor("the shell's answer to help", async () => /help: this text; ps: list processes/.test(await text()), timeout);
   log('console answered:', (await text()).split('\n').filter((l) => /help/.test(l)).join(' | '));
-  await shot('09-console-input.png');
+  await shot('12-console-input.png');
 
   state.step = 'stop debugging';
   await toolbar.locator('.codicon-debug-stop, .codicon-debug-disconnect').first().click();
   await toolbar.waitFor({ state: 'hidden' });
+  // The next scenario waits for its own README's tab: none of this one's may linger.
+  await workbench.runCommand('View: Close All Editors');
 }
 
 module.exports = { consoleScenario };

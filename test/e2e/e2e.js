@@ -3,13 +3,15 @@
 // (see ../shared/vscode-e2e/ for the recipe). The .vsix is installed into a fresh code-server
 // and used as a person would: Open Sample, hover in the guest's assembly, a source breakpoint,
 // start from the launch configuration, stop on entry, continue to the breakpoint, step, read
-// registers and CSRs, the custom views and the guest's console.
+// registers (with their memory references) and CSRs, the custom views, the translation walk and
+// exit timeline webviews, the status bar item, and the guest's console.
 //
 //   bash test/e2e/setup.sh                       # once (cache in .vscode-test-cs/)
 //   npm run package && VSIX=vmscope-0.1.0.vsix node test/e2e/e2e.js
 //
 // Env: VSIX (required), OUT_DIR (screenshots, default ./e2e-out), TIMEOUT_MS per wait (60000),
-// E2E_SCENARIOS=hello,paging,console (the default: all, in this order), KEEP_TMP=1 keeps the run folder (code-server log, extension host logs).
+// E2E_SCENARIOS=hello,paging,console (the default: all, in this order), KEEP_TMP=1 keeps the run folder (code-server log, extension host logs),
+// E2E_PROFILE=1 logs every wait slower than 1.5 s with its selector. The log ends with the slowest steps.
 // Exit 0 = pass; otherwise "E2E FAIL: <step>: <reason>" and OUT_DIR/failure.png.
 'use strict';
 const fs = require('fs');
@@ -19,6 +21,7 @@ const { Workbench } = require('./workbench');
 const { helloScenario } = require('./hello-scenario');
 const { pagingScenario } = require('./paging-scenario');
 const { consoleScenario } = require('./console-scenario');
+const { StepClock, profileWaits } = require('./step-clock');
 
 const scenarios = { hello: helloScenario, paging: pagingScenario, console: consoleScenario };
 
@@ -28,7 +31,7 @@ const VSIX = process.env.VSIX ? path.resolve(process.env.VSIX) : '';
 const STEP_TIMEOUT = Number(process.env.TIMEOUT_MS || 60000);
 const log = (...a) => console.log(`[e2e +${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a);
 
-const state = { step: 'init' };
+const state = new StepClock(log);
 let server = null;
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -57,12 +60,13 @@ async function main() {
   state.step = 'open the workbench';
   const page = await server.openPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
+  if (process.env.E2E_PROFILE) profileWaits(page, log);
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   const shots = [];
-  const shot = async (name) => {
+  const shot = async (name, { keepMouse = false } = {}) => {
     const file = path.join(OUT_DIR, name);
-    await page.mouse.move(0, 0).catch(() => {});
+    if (!keepMouse) await page.mouse.move(0, 0).catch(() => {});
     await page.screenshot({ path: file }).catch(() => {});
     shots.push(name);
     return file;
@@ -76,7 +80,9 @@ async function main() {
       log(`scenario ${name}`);
       await scenarios[name]({ workbench, page, server, log, shot, state, timeout: STEP_TIMEOUT });
     }
+    state.finish();
     log('screenshots:', shots.join(', '));
+    for (const line of state.summary()) log(line);
   } catch (e) {
     log('failure screenshot:', await shot('failure.png'));
     if (pageErrors.length) log('page errors:', pageErrors.slice(0, 3).join(' | '));

@@ -13,7 +13,7 @@ import { packageVsix, root } from "./package-vsix";
 
 const { missingTools } = createRequire(import.meta.url)("./code-server.js") as { missingTools(): string[] };
 
-test("vmscope in a real VS Code: Open Sample, hover, breakpoint, step, registers, CSRs, views, console", { timeout: 30 * 60_000 }, async (t) => {
+test("vmscope in a real VS Code: Open Sample, hover, breakpoint, step, registers, CSRs, views, webviews, status bar, console", { timeout: 30 * 60_000 }, async (t) => {
   const missing = missingTools();
   if (missing.length) {
     const message = `the VS Code e2e harness is not installed (missing ${missing.join(", ")}): run bash test/e2e/setup.sh`;

@@ -21,19 +21,31 @@ async function topFrame(workbench) {
   return rows.find((r) => !/^(Paused|Running|vCPU|hart)/i.test(r) && /\S/.test(r)) ?? '';
 }
 
+// A variable with a memoryReference gets VS Code's inline "View Binary Data" action, which opens
+// the memory view: a custom editor from ms-vscode.hexeditor. code-server has no hex editor and no
+// marketplace here (clicking makes VS Code try to install it from open-vsx.org and fail), so the
+// check stops at the action: its presence on sp proves the reference reached VS Code.
+async function checkMemoryReference({ workbench, log, shot }) {
+  const sp = workbench.variables().filter({ hasText: /^\s*sp\b.*0x/ }).first();
+  await sp.hover();
+  const action = sp.locator('.action-label[aria-label="View Binary Data"]').first();
+  await action.waitFor();
+  log('sp has a memory reference: its row offers "View Binary Data"');
+  await shot('06-memory-reference.png', { keepMouse: true });
+}
+
 async function helloScenario({ workbench, page, server, log, shot, state, timeout }) {
   const ws = server.workspace;
 
   state.step = 'vmscope: Open Sample… (hello)';
-  await workbench.runCommand('vmscope: Open Sample…');
-  await workbench.pick('hello');
+  await workbench.runCommandAndPick('vmscope: Open Sample…', 'hello');
   await waitFor('samples/hello copied with its launch.json', () =>
     fs.existsSync(path.join(ws, 'samples/hello/hello.elf')) && fs.existsSync(path.join(ws, '.vscode/launch.json')), timeout);
   const launch = JSON.parse(fs.readFileSync(path.join(ws, '.vscode/launch.json'), 'utf8'));
   const config = launch.configurations.find((c) => c.type === 'vmscope' && String(c.program).includes('samples/hello/'));
   if (!config) throw new Error(`launch.json has no hello configuration: ${JSON.stringify(launch)}`);
   log(`Open Sample copied samples/hello; launch configuration "${config.name}"`);
-  await page.locator('.tabs-container .tab', { hasText: 'README.md' }).first().waitFor();
+  await workbench.waitForReadme('hello');
   await shot('01-open-sample.png');
 
   state.step = 'language server hover on wfi in start.S';
@@ -89,6 +101,9 @@ async function helloScenario({ workbench, page, server, log, shot, state, timeou
   await workbench.variables().filter({ hasText: /^\s*pc\b.*0x0*8000/ }).first().waitFor();
   log('Variables at the breakpoint:', JSON.stringify((await workbench.rowTexts(workbench.variables())).slice(0, 6)));
 
+  state.step = "a register's memory reference: View Binary Data";
+  await checkMemoryReference({ workbench, log, shot });
+
   state.step = 'step over (F10)';
   await toolbar.locator('.codicon-debug-step-over').click();
   const stepped = await waitFor('the next line after stepping', async () => {
@@ -117,6 +132,8 @@ async function helloScenario({ workbench, page, server, log, shot, state, timeou
   state.step = 'stop debugging';
   await toolbar.locator('.codicon-debug-stop, .codicon-debug-disconnect').first().click();
   await toolbar.waitFor({ state: 'hidden' });
+  // The next scenario waits for its own README's tab: none of this one's may linger.
+  await workbench.runCommand('View: Close All Editors');
 }
 
 module.exports = { helloScenario, waitFor, topFrame };

@@ -3,12 +3,12 @@
 // a guest PTE, a shadow PTE, VM exits with their reasons, a device register, the mode.
 'use strict';
 const { waitFor, topFrame } = require('./hello-scenario');
+const { checkTranslationWalk, checkExitTimeline } = require('./webview-checks');
 
 async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
   state.step = 'vmscope: Open Sample… (paging)';
-  await workbench.runCommand('vmscope: Open Sample…');
-  await workbench.pick('paging');
-  await page.locator('.tabs-container .tab', { hasText: 'README.md' }).first().waitFor();
+  await workbench.runCommandAndPick('vmscope: Open Sample…', 'paging');
+  await workbench.waitForReadme('paging');
 
   state.step = 'start paging (trap-and-emulate)';
   await workbench.runCommand('Debug: Select and Start Debugging');
@@ -33,6 +33,11 @@ async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
   // Room for the custom views below the debug views.
   for (const view of ['Variables', 'Watch', 'Call Stack', 'Breakpoints']) await workbench.collapseView(view);
 
+  state.step = 'status bar item while stopped: the mode';
+  const status = workbench.statusBarItem(/vmscope/);
+  await status.filter({ hasText: /vmscope trap-and-emulate · stopped/ }).waitFor();
+  log('status bar:', (await status.innerText()).trim());
+
   state.step = 'Hypervisor view: the mode';
   await workbench.expandView('Hypervisor');
   await workbench.viewRows('Hypervisor').filter({ hasText: /Mode: trap-and-emulate/ }).first().waitFor();
@@ -50,8 +55,21 @@ async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
   const guestNext = workbench.viewRows('Guest Page Tables').filter({ hasText: /L1\[\d+\]/ }).first();
   await guestNext.waitFor();
   log('next level:', (await guestNext.innerText()).replace(/\s+/g, ' '));
-  await shot('06-guest-page-tables.png');
+  await shot('07-guest-page-tables.png');
+
+  state.step = 'Guest Page Tables: a mapped range';
+  await workbench.collapseRow(guestRoot); // the tree is virtualized: room for the ranges below it
+  const ranges = workbench.viewRows('Guest Page Tables').filter({ hasText: /^\s*Mapped ranges/ }).first();
+  await workbench.expandRow(ranges);
+  // A supervisor range (flags RWXUGAD with U clear): the kernel's own pages, which the shadow
+  // tables hold too, so both walks end in a translation.
+  const range = workbench.viewRows('Guest Page Tables').filter({ hasText: /0x[0-9a-f]+–0x[0-9a-f]+ → 0x[0-9a-f]+\s*[R-][W-][X-]-/ }).first();
+  const rangeText = (await range.innerText()).replace(/\s+/g, ' ');
+  log('mapped range:', rangeText);
   await workbench.collapseView('Guest Page Tables');
+
+  state.step = 'address-translation walk webview (guest and shadow tables)';
+  await checkTranslationWalk({ workbench, page, log, shot }, /0x[0-9a-f]+/.exec(rangeText)[0], 'shadow');
 
   state.step = 'Shadow / Nested Tables: a shadow PTE';
   await workbench.expandView('Shadow / Nested Tables');
@@ -68,8 +86,13 @@ async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
   const exit = workbench.viewRows('VM Exits').filter({ hasText: /#\d+ [a-z][a-z.-]+/ }).first();
   await exit.waitFor();
   log('exit:', (await exit.innerText()).replace(/\s+/g, ' '));
-  await shot('07-vm-exits.png');
+  // The label is "#sequence reason"; the description (detail, pc, vCPU) follows it.
+  const exitReason = /#\d+ (\S+)/.exec(await exit.locator('.label-name').innerText())[1];
+  await shot('09-vm-exits.png');
   await workbench.collapseView('VM Exits');
+
+  state.step = 'exit timeline webview (chart.js)';
+  await checkExitTimeline({ workbench, page, log, shot }, exitReason);
 
   state.step = 'Devices: a UART register';
   await workbench.expandView('Devices');
@@ -82,7 +105,7 @@ async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
   const lsr = workbench.viewRows('Devices').filter({ hasText: /LSR/ }).first();
   await lsr.waitFor();
   log('device register:', (await lsr.innerText()).replace(/\s+/g, ' '));
-  await shot('08-devices.png');
+  await shot('11-devices.png');
 
   state.step = 'paging output in the vmscope console terminal';
   // The hello scenario's console terminal is still open: look in every terminal, not the first.
@@ -97,6 +120,8 @@ async function pagingScenario({ workbench, page, log, shot, state, timeout }) {
   state.step = 'stop debugging';
   await toolbar.locator('.codicon-debug-stop, .codicon-debug-disconnect').first().click();
   await toolbar.waitFor({ state: 'hidden' });
+  // The next scenario waits for its own README's tab: none of this one's may linger.
+  await workbench.runCommand('View: Close All Editors');
 }
 
 module.exports = { pagingScenario };

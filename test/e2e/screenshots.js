@@ -27,26 +27,33 @@ const TIMEOUT = Number(process.env.TIMEOUT_MS || 120000);
 const T0 = Date.now();
 const log = (...a) => console.log(`[shots +${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a);
 
-// What each README's "In VS Code" section walks through. breakpoints: function names (Breakpoints
-// view "+"); stopAt: the top frame once there; before/after: extra steps of the walkthrough;
-// keep: debug views left open; views: [view title, rows to expand in order (regexps)].
-// Breakpoints are [file in samples/, function]: F9 on the function's first line, since most of
-// these functions are static and inlined (no symbol for a function breakpoint), as a reader would.
+// What each README's "In VS Code" section walks through. breakpoints: [file in samples/,
+// function]: F9 on the function's first line, since many of these functions are static and
+// inlined (no symbol for a function breakpoint), as a reader would; functionBreakpoints: names
+// (Breakpoints view "+") of functions that exist out of line; hits: stops to continue through;
+// steps: step-overs after that; before/after: extra steps of the walkthrough (at the stop on
+// entry, at the breakpoint); keep: debug views left
+// open; views: [view title, rows to expand in order (regexps)]; anyThread: the stop may be on
+// any vCPU's thread.
 const SAMPLES = {
   hello: {
     config: 'hello (bare machine)', breakpoints: [['hello/hello.c', 'puts_uart']],
     views: [['Devices', [/^\s*uart0/, /^\s*registers/]]],
   },
   'sbi-hello': {
-    config: 'sbi-hello (trap-and-emulate)', breakpoints: [['common/sbi.c', 'sbi_call']], hits: 3, steps: 3,
+    // sbi_call is inlined into every caller (its out-of-line copy never runs): the exception
+    // breakpoint stops right after the monitor has served a call, its exit on top of VM Exits.
+    config: 'sbi-hello (trap-and-emulate)', breakpoints: [], exceptionFilters: ['SBI calls (ecall)'], hits: 2,
     keep: ['Variables'], views: [['VM Exits', []]],
   },
+  // One steady round of the workload (the first two also fill the shadow tables of the two
+  // address spaces the rounds switch between): the loop's first statement, hit four times.
   privileged: {
-    config: 'privileged (trap-and-emulate)', breakpoints: [['privileged/workload.c', 'run_workload']], steps: 3,
+    config: 'privileged (trap-and-emulate)', breakpoints: [['privileged/workload.c', 'run_workload', 'int next = round & 1;']], hits: 4,
     views: [['VM Exits', []]],
   },
   pvkernel: {
-    config: 'pvkernel (trap-and-emulate)', breakpoints: [['pvkernel/pv-workload.c', 'run_pv_workload']], steps: 3,
+    config: 'pvkernel (trap-and-emulate)', breakpoints: [['pvkernel/pv-workload.c', 'run_pv_workload', 'int next = round & 1;']], hits: 4,
     views: [['VM Exits', []]],
   },
   paging: {
@@ -62,22 +69,23 @@ const SAMPLES = {
     views: [['VM Exits', []], ['Devices', [/^\s*uart0/, /^\s*registers/]]],
   },
   balloon: {
-    config: 'balloon (trap-and-emulate)', breakpoints: [['balloon/balloon.c', 'follow']],
-    // The first follow() has target 0: ask the host for 16 MiB, stop in the follow() that the
-    // configuration change triggers, and step out of it once the balloon has inflated.
-    async after({ workbench, page, toolbar, stopAt }) {
+    // As the README's "Where to break": in follow(), before send_pfns(INFLATE, …), then step
+    // over it. The host asks for 16 MiB while the guest is stopped on entry, so that the first
+    // follow() inflates.
+    config: 'balloon (trap-and-emulate)', breakpoints: [['balloon/balloon.c', 'follow', 'send_pfns(INFLATE']], steps: 2,
+    async before({ workbench, page }) {
       await workbench.runCommand('vmscope: Set Balloon Target');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
       await input.fill('16');
       await page.keyboard.press('Enter');
-      await continueTo(workbench, toolbar, stopAt, 'follow (target 16 MiB)');
-      await stepAndWait(workbench, toolbar, 'step-out');
+      await input.waitFor({ state: 'hidden' });
     },
-    views: [['Hypervisor', [/^\s*Memory\b/, /^\s*Balloon\b/]], ['Devices', []]],
+    // Row texts run label and description together ("Memory32.1 MiB resident…"): no \b after the label.
+    views: [['Hypervisor', [/^\s*Memory(?!\s*map)/, /^\s*Balloon/]], ['Devices', []]],
   },
   smp: {
-    config: 'smp (trap-and-emulate)', breakpoints: [['smp/smp.c', 'second_main']],
+    config: 'smp (trap-and-emulate)', breakpoints: [['smp/smp.c', 'second_main']], anyThread: true,
     keep: ['Call Stack'], views: [['Hypervisor', [/^\s*vCPUs/]]],
   },
   minikernel: {
@@ -97,20 +105,23 @@ const SAMPLES = {
   },
 };
 
-/** F9 on the first statement of `fn` in samples/<file>; returns what the top frame shows there. */
-const placed = []; // source breakpoints of the current sample
-async function sourceBreakpoint(workbench, page, ws, file, fn) {
+/**
+ * F9 on the first statement of `fn` in samples/<file>, or on its first line holding `statement`;
+ * returns what the top frame shows there.
+ */
+async function sourceBreakpoint(workbench, page, ws, file, fn, statement) {
   const lines = fs.readFileSync(path.join(ws, 'samples', file), 'utf8').split('\n');
   const header = lines.findIndex((l) => new RegExp(`^[a-z].*\\b${fn}\\(`).test(l) && !/;\s*$/.test(l));
   if (header < 0) throw new Error(`no function ${fn} in samples/${file}`);
   let line = lines.findIndex((l, i) => i > header && l.trim() === '{');
   while (!/\S/.test(lines[line]) || lines[line].trim() === '{') line++;
+  if (statement) line = lines.findIndex((l, i) => i > header && l.includes(statement));
+  if (line < 0) throw new Error(`no "${statement}" in ${fn} of samples/${file}`);
   await workbench.openFile(`samples/${file}`);
   await workbench.gotoLine(line + 1);
   await page.keyboard.press('F9');
   await page.locator('.editor-group-container.active .codicon-debug-breakpoint, .editor-group-container.active .codicon-debug-breakpoint-unverified').first().waitFor();
   log(`breakpoint at ${file}:${line + 1} (${fn})`);
-  placed.push({ file, line: line + 1 });
   return `\\b${fn}\\b|${path.basename(file).replace('.', '\\.')}\\s*${line + 1}\\b`;
 }
 
@@ -123,11 +134,18 @@ async function addFunctionBreakpoint(workbench, page, name) {
   await page.locator('.debug-breakpoints .monaco-list-row', { hasText: name }).first().waitFor();
 }
 
-async function continueTo(workbench, toolbar, frame, what) {
+// The frame a stop is about: the top one, or with several vCPUs (anyThread) any thread's frame
+// (the Call Stack lists hart 0's frames first, whichever hart stopped).
+async function stopFrame(workbench, frame, anyThread) {
+  if (!anyThread) return topFrame(workbench);
+  return (await workbench.rowTexts(workbench.callStack())).find((row) => frame.test(row)) ?? '';
+}
+
+async function continueTo(workbench, toolbar, frame, what, anyThread = false) {
   await toolbar.locator('.codicon-debug-continue').click();
   // The call stack says Running in between; wait for that first so the old frame does not count.
-  await waitFor(`running after continue (${what})`, async () => !frame.test(await topFrame(workbench)) || /Running/i.test((await workbench.rowTexts(workbench.callStack())).join(' ')), 5000).catch(() => {});
-  return waitFor(what, async () => { const f = await topFrame(workbench); return frame.test(f) ? f : undefined; }, TIMEOUT);
+  await waitFor(`running after continue (${what})`, async () => !frame.test(await stopFrame(workbench, frame, anyThread)) || /Running/i.test((await workbench.rowTexts(workbench.callStack())).join(' ')), 5000).catch(() => {});
+  return waitFor(what, async () => { const f = await stopFrame(workbench, frame, anyThread); return frame.test(f) ? f : undefined; }, TIMEOUT);
 }
 
 async function stepAndWait(workbench, toolbar, kind) {
@@ -137,37 +155,57 @@ async function stepAndWait(workbench, toolbar, kind) {
     .catch(() => log(`${kind}: frame unchanged (${before})`));
 }
 
-/** F9 again on the lines sourceBreakpoint used: the next sample must not stop there (common/ is shared). */
-async function clearBreakpoints(workbench, page, set) {
-  for (const { file, line } of set) {
-    await workbench.openFile(`samples/${file}`);
-    await workbench.gotoLine(line);
-    await page.keyboard.press('F9');
+/** Ticks or clears an exception filter in the Breakpoints view (VS Code's own checkbox widget, role=checkbox). */
+async function setExceptionFilter(page, label, on) {
+  const box = page.locator('.debug-breakpoints .monaco-list-row', { hasText: label }).first().locator('[role=checkbox], input[type=checkbox]').first();
+  const ticked = async () => {
+    const aria = await box.getAttribute('aria-checked');
+    return aria === null ? box.isChecked() : aria === 'true';
+  };
+  if ((await ticked()) !== on) await box.click();
+  await waitFor(`exception filter "${label}" ${on ? 'ticked' : 'cleared'}`, async () => (await ticked()) === on, 10000);
+}
+
+/** The next sample must not stop at this one's breakpoints (common/ is shared), function ones included. */
+async function clearBreakpoints(workbench, page, spec) {
+  if ((spec.exceptionFilters || []).length) {
+    await workbench.expandView('Breakpoints');
+    for (const label of spec.exceptionFilters) await setExceptionFilter(page, label, false);
   }
-  set.length = 0;
+  // VS Code lists the command only while there are breakpoints.
+  if (spec.breakpoints.length || (spec.functionBreakpoints || []).length) await workbench.runCommand('Remove All Breakpoints');
 }
 
 async function shootSample(name, spec, { workbench, page, server }) {
   const ws = server.workspace;
   log(`${name}: Open Sample`);
-  await workbench.runCommand('vmscope: Open Sample…');
-  await workbench.pick(name);
+  await workbench.runCommandAndPick('vmscope: Open Sample…', name);
+  await workbench.waitForReadme(name);
   await waitFor(`samples/${name} copied`, () => fs.existsSync(path.join(ws, '.vscode/launch.json'))
     && JSON.parse(fs.readFileSync(path.join(ws, '.vscode/launch.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')).configurations.some((c) => c.name === spec.config), TIMEOUT);
 
   log(`${name}: breakpoints`);
   const stops = [];
-  for (const [file, fn] of spec.breakpoints) stops.push(await sourceBreakpoint(workbench, page, ws, file, fn));
-  const stopAt = new RegExp(stops.join('|'));
+  for (const [file, fn, statement] of spec.breakpoints) stops.push(await sourceBreakpoint(workbench, page, ws, file, fn, statement));
   log(`${name}: start ${spec.config}`);
-  await workbench.runCommand('Debug: Select and Start Debugging');
-  await workbench.pick(spec.config);
+  await workbench.runCommandAndPick('Debug: Select and Start Debugging', spec.config);
   const toolbar = page.locator('.debug-toolbar');
   await toolbar.waitFor({ state: 'visible', timeout: TIMEOUT });
   await workbench.expandView('Call Stack'); // the previous sample's picture may have collapsed it; topFrame reads it
   await waitFor('stop on entry', async () => /\S/.test(await topFrame(workbench)), TIMEOUT);
+  // Function breakpoints once the session runs: VS Code offers them for a debugger that says it supports them.
+  for (const fn of spec.functionBreakpoints || []) {
+    await addFunctionBreakpoint(workbench, page, fn);
+    stops.push(`\\b${fn}\\b`);
+  }
+  for (const label of spec.exceptionFilters || []) {
+    await setExceptionFilter(page, label, true);
+    stops.push('\\S'); // any stop
+  }
+  const stopAt = new RegExp(stops.join('|'));
+  if (spec.before) await spec.before({ workbench, page, toolbar });
   if (stops.length) {
-    for (let hit = 1; hit <= (spec.hits || 1); hit++) log(`${name}: stopped at`, await continueTo(workbench, toolbar, stopAt, `${stopAt} (hit ${hit})`));
+    for (let hit = 1; hit <= (spec.hits || 1); hit++) log(`${name}: stopped at`, await continueTo(workbench, toolbar, stopAt, `${stopAt} (hit ${hit})`, spec.anyThread));
   }
   for (let i = 0; i < (spec.steps || 0); i++) await stepAndWait(workbench, toolbar, 'step-over');
   if (spec.after) await spec.after({ workbench, page, toolbar, stopAt });
@@ -186,10 +224,10 @@ async function shootSample(name, spec, { workbench, page, server }) {
     }
     await workbench.viewRows(view).first().waitFor({ timeout: TIMEOUT });
   }
+  await page.mouse.move(0, 0).catch(() => {}); // first, so that no row's tooltip is in the picture
   await page.waitForTimeout(2500); // the views' refresh after the stop, and the terminal's last lines
-  await page.mouse.move(0, 0).catch(() => {});
   const file = path.join(OUT_DIR, `${name}.jpg`);
-  await page.screenshot({ path: file, type: 'jpeg', quality: 70 });
+  await page.screenshot({ path: file, type: 'jpeg', quality: 62 }); // the walkthroughs' pictures stay under 200 KB
   log(`${name}: ${path.relative(ROOT, file)} (${Math.round(fs.statSync(file).size / 1024)} KiB)`);
 
   await toolbar.locator('.codicon-debug-stop, .codicon-debug-disconnect').first().click();
@@ -229,6 +267,7 @@ async function main() {
     setInterval(() => { page.screenshot({ path: path.join(os.tmpdir(), 'vmscope-shot-live.png') }).catch(() => {}); }, 15000).unref();
     const workbench = new Workbench(page, log, TIMEOUT);
     await workbench.waitLoaded();
+    await workbench.widenSideBar(560);
     for (const name of names) {
       log(`sample ${name}`);
       try {
@@ -243,7 +282,7 @@ async function main() {
           await toolbar.waitFor({ state: 'hidden', timeout: 30000 }).catch(() => {});
         }
       }
-      await clearBreakpoints(workbench, page, placed).catch((e) => log(`clearing breakpoints: ${e.message}`));
+      await clearBreakpoints(workbench, page, SAMPLES[name]).catch((e) => log(`clearing breakpoints: ${e.message}`));
     }
   } finally {
     await server.stop(Boolean(process.env.KEEP_TMP));
