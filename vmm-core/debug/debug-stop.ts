@@ -3,24 +3,18 @@
  * a DAP stopped event and exceptionInfo.
  */
 import type { ExitRecord } from "../hypervisor/exit-record";
+import type { TrapRecord } from "../hart/trap-statistics";
 
 export type WatchAccess = "read" | "write";
 
-/** A trap the hart is about to take, as the trap filter sees it before anything changes. */
-export interface PendingTrap {
-  cause: number;
-  interrupt: boolean;
-  /** The faulting instruction; for an interrupt, the instruction it comes before. */
-  pc: bigint;
-  tval: bigint;
-  /** Privilege and virtualization mode now, and where delegation would send the trap. */
-  from: number;
-  to: number;
-  fromVirtual: boolean;
-  toVirtual: boolean;
-  /** Instructions retired so far (the occurrence: the same trap at the same point is not caught twice). */
-  instret: number;
-}
+/**
+ * A trap the hart is about to take, as the trap filter sees it before
+ * anything changes: the trap record it will become, less its sequence
+ * number and handler. `pc` is the faulting instruction (for an interrupt,
+ * the one it comes before); `instret` identifies the occurrence, so the
+ * same trap at the same point is not caught twice.
+ */
+export type PendingTrap = Omit<TrapRecord, "sequence" | "handler">;
 
 export type DebugStop =
   /** The hart is about to execute an instruction at a breakpoint address; `ids` are the breakpoints that fired. */
