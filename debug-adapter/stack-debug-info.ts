@@ -76,6 +76,19 @@ export class ProgramDebugInfo {
     return undefined;
   }
 
+  /**
+   * A stack frame's display name, as gdb shows an inlined function as its
+   * own frame: inside an inlined copy, the innermost inlined function
+   * ("page_fault (inlined into sample_trap)"); elsewhere `containing`.
+   */
+  frameName(pc: bigint, containing: string): string {
+    for (const file of this.files) {
+      const [innermost] = file.info?.inlinedAt(pc) ?? [];
+      if (innermost) return `${innermost.name} (inlined into ${containing})`;
+    }
+    return containing;
+  }
+
   functionAt(pc: bigint): FunctionRange | undefined {
     for (const file of this.files) {
       const range = file.info?.functionAt(pc);
@@ -105,10 +118,15 @@ export class ProgramDebugInfo {
     return undefined;
   }
 
-  /** Entry addresses of the functions called `name`: DWARF subprograms and ELF function symbols. */
+  /**
+   * Entry addresses of the functions called `name`: DWARF subprograms, every
+   * copy the compiler inlined (as gdb's `break name` binds each), and ELF
+   * function symbols.
+   */
   functionAddresses(name: string): bigint[] {
     const addresses = new Set<bigint>();
     for (const file of this.files) for (const range of file.info?.functionsNamed(name) ?? []) addresses.add(range.low);
+    for (const file of this.files) for (const copy of file.info?.inlinedNamed(name) ?? []) addresses.add(copy.entry);
     for (const symbol of this.symbols) {
       if (symbol.name === name && symbol.sectionIndex !== 0 && (symbol.type === "func" || symbol.type === "notype")) addresses.add(symbol.value);
     }

@@ -40,7 +40,7 @@ export function walkStack(hart: Hart, info: ProgramDebugInfo, readU64: (address:
       // A caller's sp is the CFA of the frame below it, also when only the frame-pointer chain found it.
       cfa: frame.cfa ?? frames[depth + 1]?.sp,
       // Callers are named after the function of the call (the return address may be the next label, as _start's "park").
-      name: dwarf && frame.source ? dwarf.name : depth === 0 ? info.symbolizer.describe(frame.pc) : (info.symbolizer.lookup(lookup)?.name ?? info.symbolizer.describe(frame.pc)),
+      name: dwarf && frame.source ? info.frameName(lookup, dwarf.name) : depth === 0 ? info.symbolizer.describe(frame.pc) : (info.symbolizer.lookup(lookup)?.name ?? info.symbolizer.describe(frame.pc)),
       location: frame.source && info.locate(lookup),
       ...(frame.registers ? { registers: frame.registers } : {}),
     };

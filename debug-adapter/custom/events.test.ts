@@ -37,7 +37,8 @@ test("while running: exitsAvailable batches every 250 ms at most, console events
     const elapsed = performance.now() - started;
     const log = harness.machine().monitor!.exits;
 
-    assert.ok(batches.length >= 2, `several batches during a ${elapsed.toFixed(0)} ms run (got ${batches.length})`);
+    // How many batches a run gets depends on its length (engine, host load); the contract is the throttle below.
+    assert.ok(batches.length >= 1, `batches while running (${elapsed.toFixed(0)} ms run)`);
     assert.ok(batches.length <= Math.ceil(elapsed / exitsEventInterval) + 1, `at most one batch per ${exitsEventInterval} ms`);
     let previous = 0;
     for (const { body } of batches) {

@@ -2,8 +2,9 @@
  * .debug_info (DWARF 4 and 5 unit headers, §7.5.1): walks every DIE of every
  * unit and keeps what the debugger needs: per unit the line-table offset and
  * compilation directory, and every DW_TAG_subprogram with code (name and
- * address ranges). Names of out-of-line copies come through
- * DW_AT_abstract_origin / DW_AT_specification.
+ * address ranges), and every DW_TAG_inlined_subroutine (entry pc, ranges,
+ * call site) at whatever depth it nests. Names of out-of-line copies and of
+ * inlined instances come through DW_AT_abstract_origin / DW_AT_specification.
  */
 import { readAbbreviations, type AbbreviationTable } from "./abbreviations";
 import { ByteReader } from "./byte-reader";
@@ -13,6 +14,7 @@ import { readRanges, type AddressRange } from "./ranges";
 import { addressOf, stringOf, type DebugSections, type UnitBases } from "./sections";
 
 const DW_TAG_compile_unit = 0x11;
+const DW_TAG_inlined_subroutine = 0x1d;
 const DW_TAG_subprogram = 0x2e;
 const DW_TAG_partial_unit = 0x3c;
 const DW_TAG_skeleton_unit = 0x4a;
@@ -25,7 +27,10 @@ const DW_AT = {
   comp_dir: 0x1b,
   abstract_origin: 0x31,
   specification: 0x47,
+  entry_pc: 0x52,
   ranges: 0x55,
+  call_file: 0x58,
+  call_line: 0x59,
   str_offsets_base: 0x72,
   addr_base: 0x73,
   rnglists_base: 0x74,
@@ -53,9 +58,24 @@ export interface Subprogram {
   ranges: AddressRange[];
 }
 
+/** One copy of a function GCC inlined into another (DW_TAG_inlined_subroutine). */
+export interface InlinedSubroutine {
+  name: string;
+  /** Where a breakpoint on the function goes: DW_AT_entry_pc, else DW_AT_low_pc, else the first range's start. */
+  entry: bigint;
+  ranges: AddressRange[];
+  /** DW_AT_stmt_list of the unit, whose line-program file table DW_AT_call_file indexes. */
+  lineOffset: number | undefined;
+  callFile: number | undefined;
+  callLine: number | undefined;
+  /** DIE nesting depth: a copy inlined into another copy lies deeper. */
+  depth: number;
+}
+
 export interface UnitsAndFunctions {
   units: CompileUnit[];
   subprograms: Subprogram[];
+  inlined: InlinedSubroutine[];
 }
 
 interface PendingSubprogram {
@@ -70,6 +90,9 @@ interface DieAttributes {
   lowPc?: FormValue;
   highPc?: FormValue;
   ranges?: FormValue;
+  entryPc?: FormValue;
+  callFile?: FormValue;
+  callLine?: FormValue;
   stmtList?: FormValue;
   compDir?: FormValue;
   origin?: FormValue;
@@ -91,6 +114,15 @@ function remember(attributes: DieAttributes, name: number, value: FormValue): vo
       break;
     case DW_AT.ranges:
       attributes.ranges = value;
+      break;
+    case DW_AT.entry_pc:
+      attributes.entryPc = value;
+      break;
+    case DW_AT.call_file:
+      attributes.callFile = value;
+      break;
+    case DW_AT.call_line:
+      attributes.callLine = value;
       break;
     case DW_AT.stmt_list:
       attributes.stmtList = value;
@@ -124,6 +156,7 @@ function sectionOffset(value: FormValue | undefined): number | undefined {
 export function readUnitsAndFunctions(sections: DebugSections): UnitsAndFunctions {
   const units: CompileUnit[] = [];
   const pending: PendingSubprogram[] = [];
+  const pendingInlined: (Omit<InlinedSubroutine, "name"> & { origin: number | undefined })[] = [];
   /** Name of every subprogram DIE by .debug_info offset, and where a nameless one points. */
   const names = new Map<number, string>();
   const origins = new Map<number, number>();
@@ -160,6 +193,7 @@ export function readUnitsAndFunctions(sections: DebugSections): UnitsAndFunction
     let unit: CompileUnit | undefined;
     let unitBase = 0n;
     const unitSubprograms: { offset: number; attributes: DieAttributes }[] = [];
+    const unitInlined: { attributes: DieAttributes; depth: number }[] = [];
     let depth = 0;
 
     while (r.offset < end) {
@@ -190,6 +224,8 @@ export function readUnitsAndFunctions(sections: DebugSections): UnitsAndFunction
         units.push(unit);
       } else if (tag === DW_TAG_subprogram) {
         unitSubprograms.push({ offset: dieOffset, attributes });
+      } else if (tag === DW_TAG_inlined_subroutine) {
+        unitInlined.push({ attributes, depth });
       }
       if (abbreviation.hasChildren) depth++;
     }
@@ -201,6 +237,22 @@ export function readUnitsAndFunctions(sections: DebugSections): UnitsAndFunction
       if (attributes.origin?.kind === "reference") origins.set(offset, attributes.origin.offset);
       const ranges = subprogramRanges(sections, attributes, bases, version, unitBase);
       if (ranges.length > 0) pending.push({ name, origin: attributes.origin?.kind === "reference" ? attributes.origin.offset : undefined, ranges });
+    }
+    for (const { attributes, depth } of unitInlined) {
+      const ranges = subprogramRanges(sections, attributes, bases, version, unitBase);
+      // An empty copy (high_pc 0) has no code left to stop in; gdb leaves it out too.
+      if (ranges.length === 0) continue;
+      const entry = entryPc(sections, attributes, bases, ranges);
+      if (entry === undefined) continue;
+      pendingInlined.push({
+        origin: attributes.origin?.kind === "reference" ? attributes.origin.offset : undefined,
+        entry,
+        ranges,
+        lineOffset: unit?.lineOffset,
+        callFile: constantOf(attributes.callFile),
+        callLine: constantOf(attributes.callLine),
+        depth,
+      });
     }
   }
 
@@ -214,7 +266,25 @@ export function readUnitsAndFunctions(sections: DebugSections): UnitsAndFunction
     return undefined;
   };
   const subprograms = pending.map((p) => ({ name: p.name ?? nameThrough(p.origin) ?? "", ranges: p.ranges }));
-  return { units, subprograms };
+  const inlined = pendingInlined.map(({ origin, ...rest }) => ({ name: nameThrough(origin) ?? "", ...rest }));
+  return { units, subprograms, inlined };
+}
+
+/**
+ * DW_AT_entry_pc: an address, or (DWARF 5 constant class) an offset from the
+ * copy's base (low_pc or the first range's start); without one, that base.
+ * GCC sometimes names an entry just before the copy's code (the instruction
+ * it shares with the caller): like gdb, such an entry pc is ignored for the base.
+ */
+function entryPc(sections: DebugSections, attributes: DieAttributes, bases: UnitBases, ranges: readonly AddressRange[]): bigint | undefined {
+  const low = addressOf(sections, attributes.lowPc, bases) ?? ranges[0]?.low;
+  const value = attributes.entryPc;
+  const entry = value?.kind === "constant" ? (low === undefined ? undefined : low + value.value) : addressOf(sections, value, bases);
+  return entry !== undefined && ranges.some((r) => entry >= r.low && entry < r.high) ? entry : low;
+}
+
+function constantOf(value: FormValue | undefined): number | undefined {
+  return value?.kind === "constant" ? Number(value.value) : undefined;
 }
 
 function subprogramRanges(sections: DebugSections, attributes: DieAttributes, bases: UnitBases, version: number, unitBase: bigint): AddressRange[] {

@@ -1,6 +1,6 @@
 /**
- * DWARF for the debugger: line tables (v4 and v5), subprogram ranges from
- * .debug_info and call frame information from .debug_frame and .eh_frame,
+ * DWARF for the debugger: line tables (v4 and v5), subprogram ranges and
+ * inlined copies from .debug_info and call frame information from .debug_frame and .eh_frame,
  * read from a linked RISC-V executable. This module is the public face;
  * each part lives in its own file beside it.
  */
@@ -10,11 +10,13 @@ import { readUnitsAndFunctions, type CompileUnit } from "./compile-units";
 import { DwarfError } from "./errors";
 import { FrameTable } from "./frame-table";
 import { FunctionIndex } from "./functions";
+import { InlineIndex, type InlinedFunction } from "./inlined";
 import { readLineUnit, type LineUnit } from "./line-program";
 import { LineTable } from "./line-table";
 import { debugSections, type DebugSections } from "./sections";
 
 export { DwarfError } from "./errors";
+export type { InlinedFunction } from "./inlined";
 
 export interface SourceLocation {
   file: string;
@@ -51,6 +53,10 @@ export interface DebugInfo {
   files(): string[];
   functionAt(pc: bigint): FunctionInfo | undefined;
   functionsNamed(name: string): FunctionInfo[];
+  /** The copies of `name` the compiler inlined (DW_TAG_inlined_subroutine), each with its entry pc; functionsNamed has only out-of-line code. */
+  inlinedNamed(name: string): InlinedFunction[];
+  /** The inlined copies whose ranges cover pc, innermost first; empty outside inlined code. */
+  inlinedAt(pc: bigint): InlinedFunction[];
   /** Applies the CFI row for pc: caller's registers (ra → pc) given the current ones; undefined when no FDE covers pc or a rule can't be evaluated. */
   unwind(pc: bigint, register: (n: number) => bigint, readU64: (address: bigint) => bigint | undefined): UnwoundFrame | undefined;
 }
@@ -65,9 +71,11 @@ export function readDebugInfo(elf: Uint8Array, options?: { loadOffset?: bigint }
     if (error instanceof LoadError) throw new DwarfError(error.message);
     throw error;
   }
-  const { units, subprograms } = sections.info.length > 0 ? readUnitsAndFunctions(sections) : { units: [], subprograms: [] };
-  const lines = new LineTable(readLineUnits(sections, units), loadOffset);
+  const { units, subprograms, inlined } = sections.info.length > 0 ? readUnitsAndFunctions(sections) : { units: [], subprograms: [], inlined: [] };
+  const lineUnits = readLineUnits(sections, units);
+  const lines = new LineTable(lineUnits, loadOffset);
   const functions = new FunctionIndex(subprograms, loadOffset);
+  const inlinedCopies = new InlineIndex(inlined, lineUnits, loadOffset);
   const frames = new FrameTable(
     [
       { bytes: sections.ehFrame, name: ".eh_frame", address: sections.ehFrameAddress },
@@ -84,6 +92,8 @@ export function readDebugInfo(elf: Uint8Array, options?: { loadOffset?: bigint }
     files: () => lines.files(),
     functionAt: (pc) => functions.at(pc),
     functionsNamed: (name) => functions.named(name),
+    inlinedNamed: (name) => inlinedCopies.named(name),
+    inlinedAt: (pc) => inlinedCopies.at(pc),
     unwind: (pc, register, readU64) => frames.unwind(pc, register, readU64),
   };
 }
