@@ -40,10 +40,12 @@ if (selected.length === 0) {
 // --test-concurrency arrived in Node 20.10; older runtimes ignore the limit.
 const [major, minor] = process.versions.node.split(".").map(Number);
 const concurrency = major > 20 || (major === 20 && minor >= 10) ? ["--test-concurrency=2"] : [];
+// A test that hangs fails after 10 minutes instead of holding CI to its limit (the longest, the e2e, takes ~2.5).
+const timeout = major > 20 || (major === 20 && minor >= 11) ? ["--test-timeout=600000"] : [];
 
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=spec", ...concurrency, ...selected],
+  ["--import", "tsx", "--test", "--test-reporter=spec", ...concurrency, ...timeout, ...selected],
   { cwd: root, stdio: "inherit" },
 );
 if (result.error) {

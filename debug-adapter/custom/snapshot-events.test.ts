@@ -80,18 +80,24 @@ test("loadSnapshot while running: invalidated (all), the guest runs on from the 
   // The guest boots again from the snapshot: its banner comes a second time.
   const banner = /minikernel: U-mode processes/g;
   let text = "";
-  let bannerAgain: () => void = () => {};
-  const booted = new Promise<void>((done) => (bannerAgain = done));
+  const seen = [0, 0].map(() => ({ done: () => {} }));
+  const [bannerOnce, bannerAgain] = seen.map((slot) => new Promise<void>((done) => (slot.done = done)));
   dc.on("output", (event: DebugProtocol.OutputEvent) => {
     text += event.body.output;
-    if ((text.match(banner) ?? []).length >= 2) bannerAgain();
+    const count = (text.match(banner) ?? []).length;
+    if (count >= 1) seen[0].done();
+    if (count >= 2) seen[1].done();
   });
+  // Bounded waits: a banner that never comes fails the test instead of hanging the suite.
+  const within = (promise: Promise<void>, what: string): Promise<void> =>
+    Promise.race([promise, new Promise<void>((_, fail) => setTimeout(() => fail(new Error(`${what} within 30 s; console so far: ${JSON.stringify(text)}`)), 30_000).unref())]);
   await dc.continueRequest({ threadId: 1 });
-  await new Promise((done) => setTimeout(done, 100));
+  // Load only once the guest has really run past the snapshot's point (on a loaded host 100 ms may not be enough).
+  await within(bannerOnce, "the banner");
   const invalidated = dc.waitForEvent("invalidated") as Promise<DebugProtocol.InvalidatedEvent>;
   await custom(dc, "vmscope/loadSnapshot", { path });
   assert.deepEqual((await invalidated).body.areas, ["all"]);
-  await booted;
+  await within(bannerAgain, "the banner a second time, after the load");
   assert.equal(stops, 0, "no stop while running");
   const paused = await resume(dc, () => dc.pauseRequest({ threadId: 1 }));
   assert.equal(paused.body.reason, "pause");
