@@ -101,50 +101,28 @@ interface DieAttributes {
   rnglistsBase?: FormValue;
 }
 
+/** Which DieAttributes field each attribute this reader uses fills (abstract_origin and specification both lead to the origin). */
+const attributeFields: ReadonlyMap<number, keyof DieAttributes> = new Map([
+  [DW_AT.name, "name"],
+  [DW_AT.low_pc, "lowPc"],
+  [DW_AT.high_pc, "highPc"],
+  [DW_AT.ranges, "ranges"],
+  [DW_AT.entry_pc, "entryPc"],
+  [DW_AT.call_file, "callFile"],
+  [DW_AT.call_line, "callLine"],
+  [DW_AT.stmt_list, "stmtList"],
+  [DW_AT.comp_dir, "compDir"],
+  [DW_AT.abstract_origin, "origin"],
+  [DW_AT.specification, "origin"],
+  [DW_AT.str_offsets_base, "strOffsetsBase"],
+  [DW_AT.addr_base, "addrBase"],
+  [DW_AT.GNU_addr_base, "addrBase"],
+  [DW_AT.rnglists_base, "rnglistsBase"],
+]);
+
 function remember(attributes: DieAttributes, name: number, value: FormValue): void {
-  switch (name) {
-    case DW_AT.name:
-      attributes.name = value;
-      break;
-    case DW_AT.low_pc:
-      attributes.lowPc = value;
-      break;
-    case DW_AT.high_pc:
-      attributes.highPc = value;
-      break;
-    case DW_AT.ranges:
-      attributes.ranges = value;
-      break;
-    case DW_AT.entry_pc:
-      attributes.entryPc = value;
-      break;
-    case DW_AT.call_file:
-      attributes.callFile = value;
-      break;
-    case DW_AT.call_line:
-      attributes.callLine = value;
-      break;
-    case DW_AT.stmt_list:
-      attributes.stmtList = value;
-      break;
-    case DW_AT.comp_dir:
-      attributes.compDir = value;
-      break;
-    case DW_AT.abstract_origin:
-    case DW_AT.specification:
-      attributes.origin = value;
-      break;
-    case DW_AT.str_offsets_base:
-      attributes.strOffsetsBase = value;
-      break;
-    case DW_AT.addr_base:
-    case DW_AT.GNU_addr_base:
-      attributes.addrBase = value;
-      break;
-    case DW_AT.rnglists_base:
-      attributes.rnglistsBase = value;
-      break;
-  }
+  const field = attributeFields.get(name);
+  if (field !== undefined) attributes[field] = value;
 }
 
 function sectionOffset(value: FormValue | undefined): number | undefined {
