@@ -37,8 +37,8 @@ test("while running: exitsAvailable batches every 250 ms at most, console events
     const elapsed = performance.now() - started;
     const log = harness.machine().monitor!.exits;
 
-    // How many batches a run gets depends on its length (engine, host load); the contract is the throttle below.
-    assert.ok(batches.length >= 1, `batches while running (${elapsed.toFixed(0)} ms run)`);
+    // How many batches a run gets depends on its length (engine, host load): several once it lasts a few intervals.
+    assert.ok(batches.length >= (elapsed >= 3 * exitsEventInterval ? 2 : 1), `several batches during a ${elapsed.toFixed(0)} ms run (got ${batches.length})`);
     assert.ok(batches.length <= Math.ceil(elapsed / exitsEventInterval) + 1, `at most one batch per ${exitsEventInterval} ms`);
     let previous = 0;
     for (const { body } of batches) {
