@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { needTool } from "../support/reference";
 import { qemuCpuWith } from "../reference/qemu";
 import { firstDifference, runGuestOnQemu, runGuestOnVmscope } from "../support/guest-comparison";
+import { engines } from "../../vmm-core/hart/hart";
 
 const suiteDir = fileURLToPath(new URL(".", import.meta.url));
 const buildDir = join(suiteDir, "build");
@@ -59,20 +60,23 @@ test("committed H guest ELFs match a fresh build", (t) => {
   }
 });
 
-test("H guests agree with QEMU", async (t) => {
+test("H guests agree with QEMU on both engines", async (t) => {
   assert.ok(guests.length >= 6, `expected the guest ELFs in ${buildDir}`);
   for (const name of guests) {
     await t.test(name, async (st) => {
       if (!needTool(st, "qemu-system-riscv64")) return;
       const elfPath = join(buildDir, `${name}.elf`);
       const reference = runGuestOnQemu(elfPath, qemuTimeoutMs, qemuCpuWith({ h: true }));
-      const ours = runGuestOnVmscope(new Uint8Array(readFileSync(elfPath)), name, instructionBudget, { hypervisorExtension: true });
       const qemu = await reference;
       assert.ok(qemu.poweredOff && qemu.exitCode === 0, `QEMU did not pass ${name}: exit ${qemu.exitCode}; ${qemu.detail}`);
-      const diff = firstDifference(qemu.output, ours.output);
-      assert.ok(diff === undefined, `${name}: console output differs from QEMU\n${diff}`);
-      assert.ok(ours.poweredOff, `${name}: vmscope did not power off (${ours.detail})`);
-      assert.equal(ours.exitCode, 0, `${name}: vmscope exit code`);
+      // Both engines against QEMU: the translator is the default, the interpreter the reference the debugger runs.
+      for (const engine of engines) {
+        const ours = runGuestOnVmscope(new Uint8Array(readFileSync(elfPath)), name, instructionBudget, { hypervisorExtension: true, engine });
+        const diff = firstDifference(qemu.output, ours.output);
+        assert.ok(diff === undefined, `${name} (${engine}): console output differs from QEMU\n${diff}`);
+        assert.ok(ours.poweredOff, `${name} (${engine}): vmscope did not power off (${ours.detail})`);
+        assert.equal(ours.exitCode, 0, `${name} (${engine}): vmscope exit code`);
+      }
     });
   }
 });

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { needTool } from "../support/reference";
+import { engines } from "../../vmm-core/hart/hart";
 import { firstDifference, runGuestOnQemu, runGuestOnVmscope } from "../support/guest-comparison";
 
 const isaDir = fileURLToPath(new URL(".", import.meta.url));
@@ -55,20 +56,23 @@ test("committed guest ELFs match a fresh build", (t) => {
   }
 });
 
-test("ISA guests agree with QEMU", async (t) => {
+test("ISA guests agree with QEMU on both engines", async (t) => {
   assert.ok(guests.length >= 10, `expected the guest ELFs in ${buildDir}`);
   for (const name of guests) {
     await t.test(name, async (st) => {
       if (!needTool(st, "qemu-system-riscv64")) return;
       const elfPath = join(buildDir, `${name}.elf`);
       const reference = runGuestOnQemu(elfPath, qemuTimeoutMs);
-      const ours = runGuestOnVmscope(new Uint8Array(readFileSync(elfPath)), name, instructionBudget);
       const qemu = await reference;
       assert.ok(qemu.poweredOff && qemu.exitCode === 0, `QEMU did not pass ${name}: exit ${qemu.exitCode}; ${qemu.detail}`);
-      const diff = firstDifference(qemu.output, ours.output);
-      assert.ok(diff === undefined, `${name}: console output differs from QEMU\n${diff}`);
-      assert.ok(ours.poweredOff, `${name}: vmscope did not power off (${ours.detail})`);
-      assert.equal(ours.exitCode, 0, `${name}: vmscope exit code`);
+      // Both engines against QEMU: the translator is the default, the interpreter the reference the debugger runs.
+      for (const engine of engines) {
+        const ours = runGuestOnVmscope(new Uint8Array(readFileSync(elfPath)), name, instructionBudget, { engine });
+        const diff = firstDifference(qemu.output, ours.output);
+        assert.ok(diff === undefined, `${name} (${engine}): console output differs from QEMU\n${diff}`);
+        assert.ok(ours.poweredOff, `${name} (${engine}): vmscope did not power off (${ours.detail})`);
+        assert.equal(ours.exitCode, 0, `${name} (${engine}): vmscope exit code`);
+      }
     });
   }
 });
