@@ -4,11 +4,12 @@
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildElf, code, echoGuest, rv, spinningGuest, uartGuest } from "../test/support/elf-builder";
+import { assertUserError, runVmscope, type CliOutcome } from "../test/support/cli";
 
 const root = resolve(import.meta.dirname, "..");
 const cli = join(root, "bin", "vmscope.js");
@@ -21,23 +22,10 @@ function file(name: string, bytes: Uint8Array | string): string {
   return path;
 }
 
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Outcome = CliOutcome;
 
 function vmscope(args: string[], input?: string): Outcome {
-  const result = spawnSync(process.execPath, [cli, ...args], { input: input ?? "", encoding: "utf8", timeout: 30_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Exit status 2 with exactly one `vmscope: ...` line on stderr matching `message`, no stack. */
-function assertUserError(outcome: Outcome, message: RegExp): void {
-  assert.equal(outcome.status, 2, `exit status (stderr: ${outcome.stderr})`);
-  assert.match(outcome.stderr, /^vmscope: [^\n]+\n$/, "one line on stderr");
-  assert.match(outcome.stderr, message);
-  assert.doesNotMatch(outcome.stderr, /internal error|\n\s+at /);
+  return runVmscope(args, { input });
 }
 
 before(() => {

@@ -14,7 +14,7 @@ import { resolve, join } from "node:path";
 import { promisify } from "node:util";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { debianFirmware, needTool } from "../test/support/reference";
-import { startHarness } from "./inspection/testing/dap-harness";
+import { launchConfigured, startHarness } from "./inspection/testing/dap-harness";
 
 const root = resolve(import.meta.dirname, "..");
 const kernel = join(root, "samples", "minikernel", "minikernel.elf");
@@ -62,12 +62,7 @@ test("caller frames show the registers gdb unwinds from the CFI; clobberable one
   const harness = await startHarness();
   t.after(() => harness.close());
   const dc = harness.client;
-  await dc.initializeRequest();
-  const entry = dc.waitForEvent("stopped");
-  await dc.launchRequest({ program: kernel, bios: debianFirmware.openSbiFwJump, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
-  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: stopAt }] });
-  await dc.configurationDoneRequest();
-  await entry;
+  await launchConfigured(dc, { program: kernel, bios: debianFirmware.openSbiFwJump }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: stopAt }] }));
   const hit = dc.waitForEvent("stopped");
   await dc.continueRequest({ threadId: 1 });
   assert.equal(((await hit) as DebugProtocol.StoppedEvent).body.reason, "function breakpoint");

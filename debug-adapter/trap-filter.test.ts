@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import { debianFirmware, needTool } from "../test/support/reference";
-import { startHarness } from "./inspection/testing/dap-harness";
+import { launchConfigured, startHarness } from "./inspection/testing/dap-harness";
 
 const root = resolve(import.meta.dirname, "..");
 const paging = join(root, "samples", "paging", "paging.elf");
@@ -37,13 +37,10 @@ test("a page-fault filter stops at the faulting access, nothing committed; a ste
   const harness = await startHarness();
   t.after(() => harness.close());
   const dc = harness.client;
-  await dc.initializeRequest();
-  const entry = dc.waitForEvent("stopped");
-  await dc.launchRequest({ program: paging, bios: debianFirmware.openSbiFwJump, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
-  const armed = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "trap", condition: "load page fault, store/AMO page fault" }] });
+  const armed = await launchConfigured(dc, { program: paging, bios: debianFirmware.openSbiFwJump }, () =>
+    dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "trap", condition: "load page fault, store/AMO page fault" }] }),
+  );
   assert.equal(armed.body?.breakpoints?.[0].verified, true);
-  await dc.configurationDoneRequest();
-  await entry;
 
   const stop = await resume(dc, () => dc.continueRequest({ threadId: 1 }));
   assert.equal(stop.body.reason, "exception");
@@ -89,12 +86,9 @@ test("an interrupt filter stops at the boundary where the interrupt would be tak
   const harness = await startHarness();
   t.after(() => harness.close());
   const dc = harness.client;
-  await dc.initializeRequest();
-  const entry = dc.waitForEvent("stopped");
-  await dc.launchRequest({ program: minikernel, bios: debianFirmware.openSbiFwJump, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
-  await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "trap", condition: "supervisor timer interrupt" }] });
-  await dc.configurationDoneRequest();
-  await entry;
+  await launchConfigured(dc, { program: minikernel, bios: debianFirmware.openSbiFwJump }, () =>
+    dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "trap", condition: "supervisor timer interrupt" }] }),
+  );
 
   const stop = await resume(dc, () => dc.continueRequest({ threadId: 1 }));
   assert.equal(stop.body.description, "Trap: supervisor timer interrupt");

@@ -6,35 +6,22 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { assertUserError, runVmscope, type CliOutcome } from "../support/cli";
 
 const root = resolve(import.meta.dirname, "../..");
-const cli = join(root, "bin", "vmscope.js");
 const paging = join(root, "samples", "paging", "paging.elf");
 const dir = mkdtempSync(join(tmpdir(), "vmscope-snapshot-cli-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 const guest = ["run", "--mode", "trap-and-emulate", paging];
 
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Outcome = CliOutcome;
 
 function vmscope(args: string[]): Outcome {
   assert.ok(existsSync(join(root, "dist", "cli.js")), "dist/cli.js is missing: run node scripts/build.mjs");
-  const result = spawnSync(process.execPath, [cli, ...args], { input: "", encoding: "latin1", timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function assertUserError(outcome: Outcome, message: RegExp): void {
-  assert.equal(outcome.status, 2, `exit status (stderr: ${outcome.stderr})`);
-  assert.match(outcome.stderr, /^vmscope: [^\n]+\n$/, "one line on stderr");
-  assert.match(outcome.stderr, message);
-  assert.doesNotMatch(outcome.stderr, /internal error|\n\s+at /);
+  return runVmscope(args, { encoding: "latin1", timeoutMs: 60_000 });
 }
 
 /** A snapshot of the paging guest stopped by --max-instructions 60000. */

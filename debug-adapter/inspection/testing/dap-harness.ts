@@ -55,6 +55,21 @@ export async function launchStopped(client: DebugClient, args: Record<string, un
   return (await stopped) as DebugProtocol.StoppedEvent;
 }
 
+/**
+ * Launches stopped on entry with `configure` run between launch and
+ * configurationDone (where a client sets its breakpoints); returns what
+ * `configure` returned once the entry stop has arrived.
+ */
+export async function launchConfigured<T>(client: DebugClient, args: Record<string, unknown>, configure: () => Promise<T>): Promise<T> {
+  await client.initializeRequest();
+  const entry = client.waitForEvent("stopped");
+  await client.launchRequest({ ...args, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
+  const configured = await configure();
+  await client.configurationDoneRequest();
+  await entry;
+  return configured;
+}
+
 /** The custom request's body (throws with the adapter's message when it fails). */
 export async function custom<T>(client: DebugClient, command: string, args: object = {}): Promise<T> {
   const response = await client.customRequest(command, args);
