@@ -10,56 +10,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Machine } from "../../vmm-core/machine/machine";
-import type { Engine } from "../../vmm-core/hart/hart";
 import { discoverTrace, Region, regionSource } from "../../vmm-core/hart/translator/region";
 import { decode32 } from "../../vmm-core/isa/decoder";
 import { needTool } from "../support/reference";
-import { engineState } from "./engine-state";
-import { assemble, assemblerTools } from "./assemble";
-
-/** mtvec handler: counts exceptions in s11 and steps over the instruction; counts timer interrupts in s10 and re-arms the timer. */
-const handler = `
-.align 4
-handler:
-  csrr t5, mcause
-  bltz t5, interrupt
-  addi s11, s11, 1
-  csrr t5, mepc
-  addi t5, t5, 4
-  csrw mepc, t5
-  mret
-interrupt:
-  addi s10, s10, 1
-  li t5, 0x2004000
-  ld t6, 0(t5)
-  addi t6, t6, 37
-  sd t6, 0(t5)
-  mret
-`;
-
-const prologue = `
-.globl _start
-_start:
-  la t0, handler
-  csrw mtvec, t0
-  li s11, 0
-  li s10, 0
-  la s3, data
-`;
-
-const epilogue = `
-finish:
-  li t0, 0x100000
-  li t1, 0x5555
-  sw t1, 0(t0)
-1: j 1b
-${handler}
-.data
-# A page of its own: stores into a code page drop its translations.
-.align 12
-data: .zero 1024
-`;
+import { assemblerTools } from "./assemble";
+import { compareEngines, epilogue, prologue, register } from "./lockstep";
 
 /** A loop with an if/else diamond and a forward skip; at iteration 777 a load and a store fault mid-iteration. */
 const trapInLoop = `${prologue}
@@ -148,41 +103,6 @@ skip:
   blt s0, s1, loop
   csrci mstatus, 8
 ${epilogue}`;
-
-/** Deterministic irregular slices: many short ones (budgets ending inside loop passes), some long. */
-function* slices(seed: number): Generator<number> {
-  for (;;) {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    yield 1 + (seed % (seed & 1 ? 5000 : 61));
-  }
-}
-
-function machine(elf: Uint8Array, engine: Engine): Machine {
-  const m = new Machine({ memory: 8 * 1024 * 1024, kernel: elf, kernelName: "loop.elf", engine, console: { write: () => {} } });
-  if (engine === "translator") m.harts[0].translator!.hotThreshold = 2;
-  return m;
-}
-
-/** Runs both engines slice by slice to power-off; returns the translated machine. */
-function compareEngines(source: string, seed: number): Machine {
-  const elf = assemble(source);
-  const reference = machine(elf, "interpreter");
-  const translated = machine(elf, "translator");
-  let compared = 0;
-  for (const slice of slices(seed)) {
-    const a = reference.run(slice);
-    const b = translated.run(slice);
-    assert.deepEqual(b, a, `after ${compared} instructions: run result`);
-    compared += a.instructions;
-    assert.deepEqual(engineState(translated), engineState(reference), `state after ${compared} instructions`);
-    if (a.reason !== "budget") break;
-    assert.ok(compared < 5_000_000, "the guest powers off");
-  }
-  assert.equal(translated.power.state, "off");
-  return translated;
-}
-
-const register = (m: Machine, n: number): bigint => m.harts[0].x[n];
 
 test("a trap taken mid-iteration inside a translated loop is precise", (t) => {
   if (!needTool(t, ...assemblerTools)) return;

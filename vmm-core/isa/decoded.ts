@@ -44,4 +44,12 @@ export class Decoded {
 
   /** The length as a bigint, added to the pc after the instruction. */
   readonly lengthBig: bigint;
+
+  /**
+   * The translator's profile of a branch: the times it was taken and not
+   * taken while the translator engine interpreted it (cold code). A trace
+   * follows the direction it goes most.
+   */
+  taken = 0;
+  notTaken = 0;
 }

@@ -8,7 +8,7 @@
  */
 import type { Decoded } from "../../isa/decoded";
 import type { Emitter } from "./emit-integer";
-import { high, low, writeConstant, type Site } from "./source";
+import { halves, high, low, writeConstant, type Site } from "./source";
 
 type Condition = (d: Decoded) => string;
 
@@ -20,7 +20,9 @@ const lessUnsigned = "((a1>>>0)<(b1>>>0)||(a1===b1&&(a0>>>0)<(b0>>>0)))";
 function branch(condition: Condition): Emitter {
   return (d: Decoded, site: Site) => {
     const target = BigInt.asIntN(64, site.pc + BigInt(d.immediate));
-    return `${operands(d)}if(${condition(d)}){${site.transfer(target, site.index + 1, false)}}${site.transfer(site.next, site.index + 1, true)}`;
+    const retired = site.index + 1;
+    if (site.followsTaken === true) return `${operands(d)}if(!${condition(d)}){${site.transfer(site.next, retired, false)}}${site.transfer(target, retired, true)}`;
+    return `${operands(d)}if(${condition(d)}){${site.transfer(target, retired, false)}}${site.transfer(site.next, retired, true)}`;
   };
 }
 
@@ -36,10 +38,11 @@ export const controlEmitters: Record<string, Emitter> = {
   jalr: (d, site) => {
     const adjust = d.immediate < 0 ? "(t<0?-1:0)" : "(t>4294967295?1:0)";
     const retired = site.index + 1;
-    return (
-      `t=(${low(d.rs1)}>>>0)+${d.immediate};a0=(t|0)&-2;a1=(${high(d.rs1)}+${adjust})|0;` +
-      `${writeConstant(d.rd, BigInt.asIntN(64, site.next))}i0+=${retired};pl=a0;ph=a1;break out;`
-    );
+    const target = `t=(${low(d.rs1)}>>>0)+${d.immediate};a0=(t|0)&-2;a1=(${high(d.rs1)}+${adjust})|0;${writeConstant(d.rd, BigInt.asIntN(64, site.next))}`;
+    const leave = `i0+=${retired};pl=a0;ph=a1;break out;`;
+    if (site.predicted === undefined) return `${target}${leave}`;
+    const [lo, hi] = halves(site.predicted);
+    return `${target}if(a0!==${lo}||a1!==${hi}){B.mispredictions++;${leave}}${site.transfer(site.predicted, retired, true)}`;
   },
 };
 

@@ -82,6 +82,10 @@ export interface Site {
   transfer(target: bigint, retired: number, fallThrough: boolean): string;
   /** Index of the instruction in the region's lists D (Decoded) and E (handlers), for calling the interpreter's handler. */
   handler: number;
+  /** A JALR's predicted target, where the trace goes on when the jump goes there. */
+  predicted?: bigint;
+  /** A conditional branch whose target is the next instruction of the trace (its fall-through leaves or jumps). */
+  followsTaken?: boolean;
 }
 
 /**

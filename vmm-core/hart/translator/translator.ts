@@ -37,12 +37,17 @@ const defaultHotThreshold = 1024;
  * in 9 traces on average, with callees followed into every caller: 7,485
  * trace instructions for 855 distinct ones) but tripled the calls into
  * translated code; going on through short ones (1,814 for 809, 8.9 M
- * calls for 153 M instructions) was best of 0, 8, 16, 24 and 32.
+ * calls for 153 M instructions) was best of 0, 8, 16, 24 and 32. Since
+ * traces follow calls, returns and likely branches (4.1 M calls), 8 was
+ * best of 4, 8, 16, 24, 32 and 64 (5 interleaved runs each; 24 and more
+ * were 10–20 % slower).
  */
-const shortTrace = 16;
+const shortTrace = 8;
 /** A page whose code is dropped this often is interpreted from then on (data sharing a page with code). */
 const rewriteLimit = 16;
 const fetchIndexMask = 63;
+/** The major opcode of the instructions a rewrite may take (a compressed instruction's low bits are never 0b11, so never this). */
+const systemOpcode = 0x73;
 const pcLow = 64;
 const pcHigh = 65;
 
@@ -78,6 +83,10 @@ export interface TranslatorCounters {
   codeDrops: number;
   /** Instructions run by the interpreter inside the translator engine (cold code, budget tails, device fetches). */
   interpreted: number;
+  /** JALRs compiled to go on inside their trace at a predicted target (a return to a call of the trace, or the profile's). */
+  predictedJumps: number;
+  /** Conditional branches compiled to go on at their target (taken most while cold). */
+  followedBranches: number;
 }
 
 export class Translator {
@@ -86,13 +95,15 @@ export class Translator {
   private readonly regions = new Map<number, Region[]>();
   private readonly drops = new Map<number, number>();
   private readonly interpretedPages = new Set<number>();
-  readonly counters: TranslatorCounters = { regionsCompiled: 0, regionsRun: 0, codeDrops: 0, interpreted: 0 };
+  readonly counters: TranslatorCounters = { regionsCompiled: 0, regionsRun: 0, codeDrops: 0, interpreted: 0, predictedJumps: 0, followedBranches: 0 };
   /** Times an entry is reached before it is compiled (tests set 1 to translate everything at once). */
   hotThreshold = defaultHotThreshold;
   /** Mode binary-translation's rewrite of privileged instructions (hypervisor/binary-translation.ts). */
   private rewrite: Rewrite | undefined;
   /** What lookup() fetched when it found no entry: the instruction, null for a fault, undefined for nothing. */
   private fetched: Decoded | null | undefined;
+  /** Where the JALRs the interpreter ran here last went: virtual pc → target, low halves (a trace's prediction, checked when it runs). */
+  private readonly jumpTargets = new Map<number, number>();
 
   constructor(private readonly hart: Hart) {
     hart.tlb.onCodeDropped = (page) => this.dropPage(page);
@@ -183,14 +194,19 @@ export class Translator {
     const instruction = fetched === undefined ? hart.tlb.fetch(r32[pcLow], r32[pcHigh]) : fetched;
     if (instruction === undefined || instruction === null) throw hart.tlb.fetchFault;
     const rewrite = this.rewrite;
-    if (rewrite !== undefined && rewrite.names.has(instruction.name) && rewrite.call(hart, instruction)) {
+    if (rewrite !== undefined && (instruction.raw & 0x7f) === systemOpcode && rewrite.names.has(instruction.name) && rewrite.call(hart, instruction)) {
       hart.instret++;
       return;
     }
+    const low = r32[pcLow];
     if (instruction.execute(hart, instruction) !== true) {
-      const low = (r32[pcLow] >>> 0) + instruction.length;
-      r32[pcLow] = low | 0;
-      if (low > 0xffff_ffff) r32[pcHigh] = (r32[pcHigh] + 1) | 0;
+      instruction.notTaken++;
+      const next = (low >>> 0) + instruction.length;
+      r32[pcLow] = next | 0;
+      if (next > 0xffff_ffff) r32[pcHigh] = (r32[pcHigh] + 1) | 0;
+    } else {
+      instruction.taken++;
+      if (instruction.name === "jalr") this.jumpTargets.set(low, r32[pcLow]);
     }
     hart.instret++;
   }
@@ -262,17 +278,30 @@ export class Translator {
       low & 0xfff,
       (offset) => this.decodeAt(low, high, i, offset),
       (offset) => (entries?.[offset >>> 1]?.region?.trace.length ?? 0) > shortTrace,
+      (offset) => {
+        const target = this.jumpTargets.get((low & -4096) | offset);
+        return target !== undefined && (target & -4096) === (low & -4096) ? target & 0xfff : undefined;
+      },
     );
     if (trace.length === 0) return undefined;
     const pageBase = BigInt.asIntN(64, ((BigInt(high) << 32n) | BigInt(low >>> 0)) & ~0xfffn);
     const region = new Region(pageBase, trace, this.rewrite);
     this.counters.regionsCompiled++;
+    this.counters.predictedJumps += region.predictedJumps;
+    this.counters.followedBranches += trace.filter((instruction) => instruction.followsTaken === true).length;
     let regions = this.regions.get(page);
     if (regions === undefined) this.regions.set(page, (regions = []));
     regions.push(region);
     entry.region = region;
     entry.length = trace.length;
     return region;
+  }
+
+  /** Times translated code left a trace because a JALR went elsewhere than predicted (code still cached). */
+  mispredictions(): number {
+    let total = 0;
+    for (const regions of this.regions.values()) for (const region of regions) total += region.mispredictions;
+    return total;
   }
 
   private dropPage(page: number): void {
