@@ -48,6 +48,14 @@ export const syscallsGuest: KernelGuest = {
   banner: "syscalls:",
 };
 
+/** The privileged sample: every supervisor CSR and privileged instruction, then 200 context-switch rounds (~1,900 exits under trap-and-emulate, 80 thousand instructions). */
+export const privilegedGuest: KernelGuest = {
+  name: "privileged.elf",
+  elfPath: join(root, "samples/privileged/privileged.elf"),
+  expectedOutputPath: join(root, "samples/privileged/expected-output.txt"),
+  banner: "privileged:",
+};
+
 export function expectedOutput(guest: Guest): string {
   return readFileSync(guest.expectedOutputPath, "latin1");
 }

@@ -2,7 +2,8 @@
  * `npm run bench`: runs every benchmark and prints one table per benchmark
  * (metric, vmscope, QEMU, ratio), or with --json the same figures as JSON.
  * --quick runs fewer repetitions; --soak runs only the long soak
- * (bench/soak.ts); --boot runs only the boot table (bench/boot.ts). The exit status is 1 when a correctness check failed (a wrong checksum makes the speed meaningless).
+ * (bench/soak.ts); --boot runs only the boot table (bench/boot.ts);
+ * --translator only the engines' and modes' table (bench/translator.ts). The exit status is 1 when a correctness check failed (a wrong checksum makes the speed meaningless).
  */
 import { arch, cpus, platform } from "node:os";
 import { computeBenchmark } from "./compute";
@@ -31,10 +32,11 @@ const benchmarks: Array<(options: BenchOptions) => Promise<BenchResult>> = [
 ];
 
 async function main(argv: string[]): Promise<number> {
-  const known = new Set(["--json", "--quick", "--soak", "--boot"]);
+  const alone: Record<string, (options: BenchOptions) => Promise<BenchResult>> = { "--soak": soakBenchmark, "--boot": bootBenchmark, "--translator": translatorBenchmark };
+  const known = new Set(["--json", "--quick", ...Object.keys(alone)]);
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown option ${unknown.join(" ")} (known: --json, --quick, --soak, --boot)\n`);
+    process.stderr.write(`bench: unknown option ${unknown.join(" ")} (known: ${[...known].join(", ")})\n`);
     return 2;
   }
   const json = argv.includes("--json");
@@ -43,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   };
   // --soak runs the soak alone: it takes minutes, and its memory figures must be its own.
-  const selected = argv.includes("--soak") ? [soakBenchmark] : argv.includes("--boot") ? [bootBenchmark] : benchmarks;
+  const chosen = Object.keys(alone).filter((flag) => argv.includes(flag));
+  const selected = chosen.length > 0 ? chosen.map((flag) => alone[flag]) : benchmarks;
   const results: BenchResult[] = [];
   for (const benchmark of selected) results.push(await benchmark(options));
 

@@ -6,12 +6,13 @@
  * guests under the trap-and-emulate monitor. Both engines must print the
  * same and retire the same number of instructions (they are exact).
  */
-import { computeGuest, computeSmodeGuest, expectedOutput, helloGuest, syscallsGuest, type KernelGuest } from "./guests";
+import { computeGuest, computeSmodeGuest, expectedOutput, helloGuest, privilegedGuest, syscallsGuest, type KernelGuest } from "./guests";
 import { alternateInQemu } from "./qemu";
 import { spreadOf } from "./stats";
 import { row, type BenchOptions, type BenchResult } from "./types";
 import { runInVmscope } from "./vmscope-run";
-import { runInMode } from "./mode-run";
+import { runInMode, type ModeRun } from "./mode-run";
+import { runCli } from "./cli-run";
 import { hasTool } from "../test/support/reference";
 import { qemuBinary } from "../test/reference/qemu";
 import { engines, type Engine } from "../vmm-core/hart/hart";
@@ -75,34 +76,62 @@ function kernelRuns(guest: KernelGuest, count: number, options: BenchOptions): R
   );
 }
 
-/** Mode binary-translation against trap-and-emulate (both on the translator): exits and wall time. */
-function binaryTranslationRows(result: BenchResult, guest: KernelGuest, count: number, options: BenchOptions): void {
+/**
+ * Mode binary-translation against trap-and-emulate (both on the
+ * translator): exits, wall and CPU time, `count` runs of each, alternately.
+ * A short guest (the privileged sample runs in milliseconds) is run many
+ * times and compared by its median; the collector runs before each run
+ * (with --expose-gc, as `npm run bench` starts node), so the garbage of
+ * the last machine is not collected inside the next one's timing.
+ */
+function binaryTranslationRows(result: BenchResult, guest: KernelGuest, count: number, options: BenchOptions, freshProcesses = 0): void {
   const modes = ["trap-and-emulate", "binary-translation"] as const;
-  const runs = Object.fromEntries(modes.map((mode) => [mode, [] as ReturnType<typeof runInMode>[]])) as Record<(typeof modes)[number], ReturnType<typeof runInMode>[]>;
+  type Mode = (typeof modes)[number];
+  const runs: Record<Mode, ModeRun[]> = { "trap-and-emulate": [], "binary-translation": [] };
+  const collect = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < count; i++) {
-    for (const mode of modes) {
+    for (const mode of i % 2 === 0 ? modes : [...modes].reverse()) {
+      collect?.();
       const run = runInMode(guest, mode, maxInstructions, "translator");
-      options.log(`${guest.name} --mode ${mode} (translator) ${i + 1}/${count}: ${(run.wallMs / 1000).toFixed(2)} s`);
+      if (count <= 5 || i === count - 1) options.log(`${guest.name} --mode ${mode} (translator) ${i + 1}/${count}: ${run.wallMs.toFixed(1)} ms`);
       runs[mode].push(run);
     }
   }
-  const exits = (run: ReturnType<typeof runInMode>) => Object.values(run.exits?.byReason ?? {}).reduce((sum, c) => sum + c.count, 0);
-  const translated = (run: ReturnType<typeof runInMode>) => Object.values(run.exits?.translated ?? {}).reduce((sum, c) => sum + c.count, 0);
-  const wall = (mode: (typeof modes)[number]) => spreadOf(runs[mode].map((run) => run.wallMs / 1000)).best;
-  const cpu = (mode: (typeof modes)[number]) => spreadOf(runs[mode].map((run) => run.cpuMs / 1000)).best;
+  const exits = (run: ModeRun) => Object.values(run.exits?.byReason ?? {}).reduce((sum, c) => sum + c.count, 0);
+  const translated = (run: ModeRun) => Object.values(run.exits?.translated ?? {}).reduce((sum, c) => sum + c.count, 0);
+  const spread = (mode: Mode, key: "wallMs" | "cpuMs") => spreadOf(runs[mode].map((run) => run[key]));
   const [trapped, rewritten] = [runs["trap-and-emulate"][0], runs["binary-translation"][0]];
+  const short = count > 5;
+  const [figure, unit, scale] = short ? (["median", "ms", 1] as const) : (["best", "s", 1000] as const);
   result.rows.push(row(`${guest.name}: VM exits, trap-and-emulate`, "", exits(trapped)));
   result.rows.push(row(`${guest.name}: VM exits, binary-translation`, "", exits(rewritten)));
   result.rows.push(row(`${guest.name}: privileged instructions translated (no exit)`, "", translated(rewritten)));
-  result.rows.push(row(`${guest.name}: wall time, trap-and-emulate`, "s", wall("trap-and-emulate")));
-  result.rows.push(row(`${guest.name}: wall time, binary-translation`, "s", wall("binary-translation")));
-  result.rows.push(row(`${guest.name}: CPU time, trap-and-emulate`, "s", cpu("trap-and-emulate")));
-  result.rows.push(row(`${guest.name}: CPU time, binary-translation`, "s", cpu("binary-translation")));
+  for (const mode of modes) {
+    result.rows.push(row(`${guest.name}: wall time, ${mode} (${figure} of ${count})`, unit, spread(mode, "wallMs")[figure] / scale));
+    result.rows.push(row(`${guest.name}: CPU time, ${mode} (${figure} of ${count})`, unit, spread(mode, "cpuMs")[figure] / scale));
+  }
+  const ratio = spread("binary-translation", "wallMs")[figure] / spread("trap-and-emulate", "wallMs")[figure];
+  result.rows.push(row(`${guest.name}: wall time, binary-translation / trap-and-emulate`, "×", ratio, undefined, 1));
+  if (freshProcesses > 0) freshProcessRows(result, guest, freshProcesses, options);
+  result.notes.push(
+    `${guest.name}: wall ms, trap-and-emulate ${runs["trap-and-emulate"].map((run) => run.wallMs.toFixed(1)).join(", ")}; binary-translation ${runs["binary-translation"].map((run) => run.wallMs.toFixed(1)).join(", ")}`,
+  );
   result.checks.push({
     name: `${guest.name}: binary-translation prints what trap-and-emulate prints, with fewer exits`,
     ok: rewritten.reason === "poweroff" && rewritten.console === trapped.console && exits(rewritten) < exits(trapped),
     detail: `${exits(rewritten)} < ${exits(trapped)} exits`,
   });
+}
+
+/** `vmscope run --mode …` in fresh processes, alternately: the median of each mode's run time, cold JIT included (what a user sees). */
+function freshProcessRows(result: BenchResult, guest: KernelGuest, count: number, options: BenchOptions): void {
+  const modes = ["trap-and-emulate", "binary-translation"] as const;
+  const wall: Record<(typeof modes)[number], number[]> = { "trap-and-emulate": [], "binary-translation": [] };
+  for (let i = 0; i < count; i++) for (const mode of i % 2 === 0 ? modes : [...modes].reverse()) wall[mode].push(runCli(guest.elfPath, ["--mode", mode]).wallMs);
+  options.log(`${guest.name} in fresh processes: trap-and-emulate ${wall["trap-and-emulate"].join(", ")} ms; binary-translation ${wall["binary-translation"].join(", ")} ms`);
+  for (const mode of modes) result.rows.push(row(`${guest.name}: wall time, ${mode}, fresh process (median of ${count})`, "ms", spreadOf(wall[mode]).median));
+  const ratio = spreadOf(wall["binary-translation"]).median / spreadOf(wall["trap-and-emulate"]).median;
+  result.rows.push(row(`${guest.name}: wall time, fresh process, binary-translation / trap-and-emulate`, "×", ratio, undefined, 1));
 }
 
 export async function translatorBenchmark(options: BenchOptions): Promise<BenchResult> {
@@ -129,7 +158,8 @@ export async function translatorBenchmark(options: BenchOptions): Promise<BenchR
   }
   engineRows(result, "compute.elf", compute, qemuMips);
   for (const guest of [computeSmodeGuest, syscallsGuest]) engineRows(result, `${guest.name} trap-and-emulate`, kernelRuns(guest, count, options));
-  for (const guest of [syscallsGuest]) binaryTranslationRows(result, guest, count, options);
+  binaryTranslationRows(result, privilegedGuest, options.quick ? 15 : 41, options, options.quick ? 9 : 21);
+  binaryTranslationRows(result, syscallsGuest, options.quick ? 3 : 5, options);
   result.notes.push("ratio column: vmscope / QEMU; engines run interleaved in this process, best wall time of each");
   return result;
 }
