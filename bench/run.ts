@@ -3,7 +3,8 @@
  * (metric, vmscope, QEMU, ratio), or with --json the same figures as JSON.
  * --quick runs fewer repetitions; --soak runs only the long soak
  * (bench/soak.ts); --boot runs only the boot table (bench/boot.ts);
- * --translator only the engines' and modes' table (bench/translator.ts). The exit status is 1 when a correctness check failed (a wrong checksum makes the speed meaningless).
+ * --translator only the engines' and modes' table (bench/translator.ts);
+ * --samples only the samples' MIPS per engine and mode (bench/samples.ts). The exit status is 1 when a correctness check failed (a wrong checksum makes the speed meaningless).
  */
 import { arch, cpus, platform } from "node:os";
 import { computeBenchmark } from "./compute";
@@ -15,6 +16,7 @@ import { devicesBenchmark } from "./devices";
 import { viewsBenchmark } from "./views";
 import { soakBenchmark } from "./soak";
 import { bootBenchmark } from "./boot";
+import { samplesBenchmark } from "./samples";
 import { formatTable, type BenchReport } from "./table";
 import type { BenchOptions, BenchResult } from "./types";
 
@@ -26,13 +28,14 @@ const benchmarks: Array<(options: BenchOptions) => Promise<BenchResult>> = [
   faultStormBenchmark,
   debuggerBenchmark,
   translatorBenchmark,
+  samplesBenchmark,
   devicesBenchmark,
   viewsBenchmark,
   bootBenchmark,
 ];
 
 async function main(argv: string[]): Promise<number> {
-  const alone: Record<string, (options: BenchOptions) => Promise<BenchResult>> = { "--soak": soakBenchmark, "--boot": bootBenchmark, "--translator": translatorBenchmark };
+  const alone: Record<string, (options: BenchOptions) => Promise<BenchResult>> = { "--soak": soakBenchmark, "--boot": bootBenchmark, "--translator": translatorBenchmark, "--samples": samplesBenchmark };
   const known = new Set(["--json", "--quick", ...Object.keys(alone)]);
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) {

@@ -38,6 +38,15 @@ test("plans: firmware + kernel runs everywhere; a bare program only on the bare 
   assert.match(smode.skipped.none ?? "", /0x80200000.*--bios/);
 });
 
+test("on engine interpreter the modes are compared without binary-translation, which says why", () => {
+  const interpreted = planComparison({ ...guest(sbiKernel("x"), new Uint8Array([1, 2, 3])), engine: "interpreter" });
+  assert.deepEqual(interpreted.runs.map((run) => run.mode), virtualizationModes.filter((mode) => mode !== "binary-translation"));
+  assert.deepEqual(Object.keys(interpreted.skipped), ["binary-translation"]);
+  assert.match(interpreted.skipped["binary-translation"] ?? "", /does not run on engine interpreter/);
+  const translated = planComparison({ ...guest(sbiKernel("x"), new Uint8Array([1, 2, 3])), engine: "translator" });
+  assert.deepEqual(translated.runs.map((run) => run.mode), virtualizationModes);
+});
+
 test("a bare-machine program: every instruction is the guest's, nothing exits, its output is whole", async () => {
   const message = "hello, bare machine\n";
   const comparison = await compareModes(guest(uartGuest(message, 0)), { maxInstructions: 10_000 });

@@ -131,9 +131,12 @@ const firmwareSlice = 10_000;
 const hex = (value: bigint): string => `0x${value.toString(16)}`;
 
 /** Decides which modes run which images; throws LoadError for a kernel that is no loadable image. */
-export function planComparison(guest: ComparedGuest, modes: readonly VirtualizationMode[] = virtualizationModes): ComparisonPlan {
+export function planComparison(guest: ComparedGuest, requested: readonly VirtualizationMode[] = virtualizationModes): ComparisonPlan {
   const runs: ModePlan[] = [];
   const skipped: Partial<Record<VirtualizationMode, string>> = {};
+  // Binary translation is the translator's rewrite: on the interpreter the other modes are compared without it.
+  const modes = guest.engine === "interpreter" ? requested.filter((mode) => mode !== "binary-translation") : requested;
+  if (modes.length < requested.length) skipped["binary-translation"] = "binary-translation rewrites the guest kernel's code as the translator compiles it: it does not run on engine interpreter";
   const kernel = guest.kernelName;
   if (guest.bios) {
     for (const mode of modes) {
