@@ -14,6 +14,7 @@ import type { Hart } from "../hart/hart";
 import type { Decoded } from "../isa/decoded";
 import { emulatePrivileged } from "./emulate-privileged";
 import type { Monitor } from "./monitor";
+import type { Rewrite } from "../hart/translator/region";
 
 /** The instructions the translator hands to the monitor (the rest run or trap as they are). */
 export const rewrittenInstructions: ReadonlySet<string> = new Set(["csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci", "sret", "wfi", "sfence.vma"]);
@@ -50,10 +51,25 @@ export function emulateTranslated(monitor: Monitor, hart: Hart, instruction: Dec
   return true;
 }
 
+/**
+ * The rewrite the translator is given: a class, not a closure per machine,
+ * so the translator's call into it has one target in every machine of the
+ * process (a new closure each time cost every new machine a
+ * deoptimization and a recompile of the translator's loop).
+ */
+class MonitorRewrite implements Rewrite {
+  readonly names = rewrittenInstructions;
+  constructor(private readonly monitor: Monitor) {}
+  call(hart: Hart, instruction: Decoded): boolean {
+    return emulateTranslated(this.monitor, hart, instruction);
+  }
+}
+
 /** Puts the harts on the translator with the rewrite (the machine calls this for the mode). */
 export function enableBinaryTranslation(monitor: Monitor, harts: readonly Hart[]): void {
+  const rewrite = new MonitorRewrite(monitor);
   for (const hart of harts) {
     hart.engine = "translator";
-    hart.translator!.setRewrite({ names: rewrittenInstructions, call: (target, instruction) => emulateTranslated(monitor, target, instruction) });
+    hart.translator!.setRewrite(rewrite);
   }
 }

@@ -169,7 +169,7 @@ function handlerCall(site: Site, leaves: boolean, rewritten: boolean): string {
   // The handler set the pc itself (a jump, a return from a trap, a trap taken at once): leave with it. A trap
   // taken by hart.raise() undid the retirement, so instret is the hart's plus one, which may differ from i0 (c keeps the difference).
   const done = `{${reload}pl=r32[${pcLow}];ph=r32[${pcHigh}];i0+=${site.index + 1};c=h.instret+1-i0;break out;}`;
-  const rewrite = rewritten ? `if(R(h,D[${site.handler}])===true)${done}` : "";
+  const rewrite = rewritten ? `if(R.call(h,D[${site.handler}])===true)${done}` : "";
   const call = `${synchronize(site)}${rewrite}if(E[${site.handler}](h,D[${site.handler}])===true)${done}${reload}`;
   return leaves ? `${call}${exitTo(site.next, site.index + 1)}` : `${call}${afterCall(site)}`;
 }
@@ -263,7 +263,7 @@ function compile(region: Region): RegionFunction {
     e: readonly Decoded["execute"][],
     x: typeof runtime,
     b: Region,
-    r: Rewrite["call"] | undefined,
+    r: Rewrite | undefined,
   ) => RegionFunction;
-  return factory(decodedList, decodedList.map((d) => d.execute), runtime, region, region.rewrite?.call);
+  return factory(decodedList, decodedList.map((d) => d.execute), runtime, region, region.rewrite);
 }
