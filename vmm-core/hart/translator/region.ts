@@ -255,15 +255,27 @@ export function regionSource(region: Region, decodedList: Decoded[]): string {
   ].join("\n");
 }
 
+type Factory = (d: readonly Decoded[], e: readonly Decoded["execute"][], x: typeof runtime, b: Region, r: Rewrite | undefined) => RegionFunction;
+
+/**
+ * Factories by their source: a trace compiled again (another machine in
+ * this process, a debug session restarted, code dropped and written back
+ * the same) makes its function from the same factory, and closures of one
+ * factory share V8's feedback and optimized code, so it runs optimized at
+ * once instead of being compiled by TurboFan again.
+ */
+const factories = new Map<string, Factory>();
+/** Sources kept at most (a few KiB each); past it the cache starts over. */
+const factoryLimit = 4096;
+
 function compile(region: Region): RegionFunction {
   const decodedList: Decoded[] = [];
-  const source = regionSource(region, decodedList);
-  const factory = new Function("D", "E", "X", "B", "R", `"use strict";return function region_${(region.pageBase + BigInt(region.trace[0].offset)).toString(16)}(h,r32,tlb,L){\n${source}\n};`) as (
-    d: readonly Decoded[],
-    e: readonly Decoded["execute"][],
-    x: typeof runtime,
-    b: Region,
-    r: Rewrite | undefined,
-  ) => RegionFunction;
+  const body = `"use strict";return function region_${(region.pageBase + BigInt(region.trace[0].offset)).toString(16)}(h,r32,tlb,L){\n${regionSource(region, decodedList)}\n};`;
+  let factory = factories.get(body);
+  if (factory === undefined) {
+    if (factories.size >= factoryLimit) factories.clear();
+    factory = new Function("D", "E", "X", "B", "R", body) as Factory;
+    factories.set(body, factory);
+  }
   return factory(decodedList, decodedList.map((d) => d.execute), runtime, region, region.rewrite);
 }
