@@ -102,6 +102,8 @@ export class Translator {
   private rewrite: Rewrite | undefined;
   /** What lookup() fetched when it found no entry: the instruction, null for a fault, undefined for nothing. */
   private fetched: Decoded | null | undefined;
+  /** Instructions the last enter() interpreted. */
+  private interpretedNow = 0;
   /** Where the JALRs the interpreter ran here last went: virtual pc → target, low halves (a trace's prediction, checked when it runs). */
   private readonly jumpTargets = new Map<number, number>();
 
@@ -138,43 +140,18 @@ export class Translator {
       while (left > 0) {
         const low = r32[pcLow];
         const high = r32[pcHigh];
-        let entry: Entry | undefined;
-        if (previous !== undefined && previous.linkGeneration === tlb.generation && previous.linkSet === tlb.current) {
-          const first = previous.next0;
-          if (first !== undefined && first.startLow === low && first.startHigh === high && first.valid) entry = first;
-          else {
-            const second = previous.next1;
-            if (second !== undefined && second.startLow === low && second.startHigh === high && second.valid) entry = second;
-          }
-        }
-        if (entry === undefined) {
-          entry = this.lookup(low, high);
-          if (previous !== undefined && entry !== undefined) {
-            if (previous.linkGeneration !== tlb.generation || previous.linkSet !== tlb.current) {
-              previous.linkGeneration = tlb.generation;
-              previous.linkSet = tlb.current;
-              previous.next1 = undefined;
-            } else {
-              previous.next1 = previous.next0;
-            }
-            previous.next0 = entry;
-          }
-        }
-        let region = entry?.region;
-        if (entry !== undefined && region === undefined && ++entry.heat >= this.hotThreshold) region = this.compile(entry, low, high);
-        if (entry === undefined || region === undefined || entry.length > left) {
-          // Cold code, no entry here, or not enough budget left: the interpreter, for as long as the basic block.
-          const steps = Math.min(entry?.length ?? 1, left);
-          for (let i = 0; i < steps; i++) {
-            this.interpretOne();
-            left--;
+        // The hot path, kept small (V8 optimizes it early and cheaply): the last successor of the trace that ran, compiled, within the budget.
+        let entry = previous !== undefined && previous.linkGeneration === tlb.generation && previous.linkSet === tlb.current ? previous.next0 : undefined;
+        if (entry === undefined || entry.startLow !== low || entry.startHigh !== high || !entry.valid || entry.region === undefined || entry.length > left) {
+          entry = this.enter(previous, low, high, left);
+          if (entry === undefined) {
+            left -= this.interpretedNow;
             if (hart.interruptCheck || hart.waiting || hart.stopRequested) return;
+            previous = undefined;
+            continue;
           }
-          this.counters.interpreted += steps;
-          previous = undefined;
-          continue;
         }
-        left -= region.run(hart, r32, tlb, left);
+        left -= entry.region!.run(hart, r32, tlb, left);
         calls++;
         if (hart.interruptCheck || hart.waiting || hart.stopRequested) return;
         previous = entry;
@@ -182,6 +159,54 @@ export class Translator {
     } finally {
       this.counters.regionsRun += calls;
     }
+  }
+
+  /**
+   * Everything but the hot path: the second successor, the lookup (linked
+   * to `previous`), heat and compilation. Returns the compiled entry to run
+   * within `left`, or undefined once the interpreter ran the basic block
+   * (or the budget's end of it): `interpretedNow` instructions, fewer when
+   * an interrupt check, WFI or a stop request ended it.
+   */
+  private enter(previous: Entry | undefined, low: number, high: number, left: number): Entry | undefined {
+    const hart = this.hart;
+    const tlb = hart.tlb;
+    let entry: Entry | undefined;
+    if (previous !== undefined && previous.linkGeneration === tlb.generation && previous.linkSet === tlb.current) {
+      const first = previous.next0;
+      if (first !== undefined && first.startLow === low && first.startHigh === high && first.valid) entry = first;
+      else {
+        const second = previous.next1;
+        if (second !== undefined && second.startLow === low && second.startHigh === high && second.valid) entry = second;
+      }
+    }
+    if (entry === undefined) {
+      entry = this.lookup(low, high);
+      if (previous !== undefined && entry !== undefined) {
+        if (previous.linkGeneration !== tlb.generation || previous.linkSet !== tlb.current) {
+          previous.linkGeneration = tlb.generation;
+          previous.linkSet = tlb.current;
+          previous.next1 = undefined;
+        } else {
+          previous.next1 = previous.next0;
+        }
+        previous.next0 = entry;
+      }
+    }
+    let region = entry?.region;
+    if (entry !== undefined && region === undefined && ++entry.heat >= this.hotThreshold) region = this.compile(entry, low, high);
+    if (entry !== undefined && region !== undefined && entry.length <= left) return entry;
+    // Cold code, no entry here, or not enough budget left: the interpreter, for as long as the basic block.
+    const steps = Math.min(entry?.length ?? 1, left);
+    let done = 0;
+    while (done < steps) {
+      this.interpretOne();
+      done++;
+      if (hart.interruptCheck || hart.waiting || hart.stopRequested) break;
+    }
+    this.counters.interpreted += done;
+    this.interpretedNow = done;
+    return undefined;
   }
 
   /** One instruction exactly as the interpreter's loop runs it. */
