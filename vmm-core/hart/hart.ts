@@ -176,8 +176,9 @@ export class Hart {
    * Up to `count` instructions with nothing else to look at: the loop
    * leaves when an interrupt may have become takeable, on WFI, on a stop
    * request, or by a thrown trap (caught in run(), outside the hot loop).
+   * The translator runs cold basic blocks through it too.
    */
-  private runStraight(count: number): void {
+  runStraight(count: number): void {
     const r32 = this.r32;
     const tlb = this.tlb;
     for (let i = 0; i < count; i++) {

@@ -23,12 +23,18 @@ import { leavesTrace, controlEmitters } from "./emit-control";
 
 /**
  * Reached this many times before an entry is compiled: cold code (boot,
- * init) is not worth new Function. Measured on an idle 2-core host: Debian's
- * OpenSBI + U-Boot to the prompt (25.5 M instructions) took 1.7–1.8 s wall at
- * 16, 1.35–1.56 s at 256, 1.10–1.20 s at 1024 (the interpreter: 0.80–0.89 s),
- * while compute.elf (153 M) stayed within noise (640–770 ms at all three).
+ * init) is not worth new Function, and a new function runs in V8's
+ * bytecode interpreter, slower than ours, until TurboFan has optimized it.
+ * Measured on an idle 2-core host: Debian's OpenSBI + U-Boot to the prompt
+ * (25.5 M instructions) took 1.7–1.8 s wall at 16, 1.35–1.56 s at 256,
+ * 1.10–1.20 s at 1024 (the interpreter: 0.80–0.89 s); with profile-guided
+ * traces, first run in a process: 1.29–1.31 s at 1024, 0.93–1.01 at 2048,
+ * 0.91–0.92 at 4096; samples/pvkernel's kernel part (470 K instructions
+ * after OpenSBI) 146–164 ms at 1024, 53–73 at 4096, 62–65 at 8192 (the
+ * interpreter 33–67); compute.elf (153 M) within noise from 1024 to 4096
+ * (median 259 / 255 / 256 MIPS at 1024 / 2048 / 4096), 152–155 at 16384.
  */
-const defaultHotThreshold = 1024;
+const defaultHotThreshold = 4096;
 /**
  * A trace goes on through the code of another compiled trace when that one
  * has at most this many instructions, and stops at its start otherwise.
@@ -73,6 +79,10 @@ class Entry {
      * far the interpreter is run at a time).
      */
     public length: number,
+    /** The cold basic block: its length, its last instruction (the branch or jump traces are profiled on) and that one's pc, low half. */
+    readonly blockLength: number,
+    readonly last: Decoded,
+    readonly lastLow: number,
   ) {}
 }
 
@@ -196,7 +206,17 @@ export class Translator {
     let region = entry?.region;
     if (entry !== undefined && region === undefined && ++entry.heat >= this.hotThreshold) region = this.compile(entry, low, high);
     if (entry !== undefined && region !== undefined && entry.length <= left) return entry;
-    // Cold code, no entry here, or not enough budget left: the interpreter, for as long as the basic block.
+    if (entry !== undefined && region === undefined && this.rewrite === undefined && entry.blockLength <= left) {
+      // Cold code: the interpreter's own loop (optimized early: it is the interpreter engine's) runs the basic block, whose end is profiled.
+      const before = hart.instret;
+      hart.runStraight(entry.blockLength);
+      const done = hart.instret - before;
+      this.counters.interpreted += done;
+      this.interpretedNow = done;
+      if (done === entry.blockLength) this.profile(entry);
+      return undefined;
+    }
+    // No entry here, not enough budget left, or binary translation's rewrite to offer each instruction to: one at a time.
     const steps = Math.min(entry?.length ?? 1, left);
     let done = 0;
     while (done < steps) {
@@ -207,6 +227,17 @@ export class Translator {
     this.counters.interpreted += done;
     this.interpretedNow = done;
     return undefined;
+  }
+
+  /** After a cold basic block ran whole: which way its branch went, where its JALR went (what traces follow). */
+  private profile(entry: Entry): void {
+    const last = entry.last;
+    const r32 = this.hart.r32;
+    if (r32[pcLow] === ((entry.lastLow + last.length) | 0)) last.notTaken++;
+    else {
+      last.taken++;
+      if (last.name === "jalr") this.jumpTargets.set(entry.lastLow, r32[pcLow]);
+    }
   }
 
   /** One instruction exactly as the interpreter's loop runs it. */
@@ -262,13 +293,13 @@ export class Translator {
     const found = entries?.[slot];
     if (found !== undefined && found.startLow === low && found.startHigh === high) return found;
     if (this.interpretedPages.has(page)) return undefined;
-    const length = this.coldLength(low, high, i);
-    if (length === 0) return undefined;
+    const block = this.coldBlock(low, high, i);
+    if (block === undefined) return undefined;
     if (entries === undefined) {
       entries = [];
       this.pages.set(page, entries);
     }
-    return (entries[slot] = new Entry(low, high, length));
+    return (entries[slot] = new Entry(low, high, block.length, block.length, block.last, block.lastLow));
   }
 
   /** Decodes (through the TLB's decoded-code cache) the instruction at an offset of the fetch entry's page; undefined at a straddling one. */
@@ -279,17 +310,21 @@ export class Translator {
     return tlb.fetch((low & -4096) | offset, high);
   }
 
-  /** Instructions from the pc up to and including the first control transfer (or the page end). */
-  private coldLength(low: number, high: number, i: number): number {
+  /** The basic block at the pc: its instructions up to and including the first control transfer (or the page end). */
+  private coldBlock(low: number, high: number, i: number): { length: number; last: Decoded; lastLow: number } | undefined {
     let length = 0;
+    let last: Decoded | undefined;
+    let lastOffset = 0;
     for (let offset = low & 0xfff; offset < 0x1000; ) {
       const d = this.decodeAt(low, high, i, offset);
       if (d === undefined) break;
       length++;
+      last = d;
+      lastOffset = offset;
       if (leavesTrace(d) || d.name in controlEmitters) break;
       offset += d.length;
     }
-    return length;
+    return last === undefined ? undefined : { length, last, lastLow: (low & -4096) | lastOffset };
   }
 
   /** Compiles the trace from a hot entry. */
