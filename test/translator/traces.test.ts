@@ -84,6 +84,28 @@ test("predicted calls, returns and taken branches give the interpreter's state, 
   }
 });
 
+/** 3,000 passes of a loop whose ECALL and illegal CSR write trap at once (hart.raise) into the M-mode handler, which steps over them. */
+const trappingLoop = `${prologue}
+  li s0, 0
+  li s1, 3000
+loop:
+  addi s0, s0, 1
+  ecall
+  andi t0, s0, 3
+  bnez t0, skip
+  csrw 0x7c0, t0
+skip:
+  blt s0, s1, loop
+${epilogue}`;
+
+test("traps taken at once inside cold code use the budget as the interpreter's do (cold, warming and compiled)", (t) => {
+  if (!needTool(t, ...assemblerTools)) return;
+  for (const [seed, threshold] of [[21, 1_000_000], [22, 512], [23, 2]]) {
+    const m = compareEngines(trappingLoop, seed, threshold);
+    assert.equal(register(m, 27), 3750n, "s11: 3,000 ECALLs and 750 illegal CSR writes trapped");
+  }
+});
+
 /** Instructions at offsets of a page, with a profile set on the branches. */
 function decoder(words: readonly number[], profile: (offset: number, d: Decoded) => void): (offset: number) => Decoded | undefined {
   const decoded = words.map((word, i) => {

@@ -208,12 +208,14 @@ export class Translator {
     if (entry !== undefined && region !== undefined && entry.length <= left) return entry;
     if (entry !== undefined && region === undefined && this.rewrite === undefined && entry.blockLength <= left) {
       // Cold code: the interpreter's own loop (optimized early: it is the interpreter engine's) runs the basic block, whose end is profiled.
-      const before = hart.instret;
+      // Counted in cycles, as the budget is: a trap the loop takes at once (hart.raise) retires nothing but uses one.
+      const cycles = hart.cycles;
+      const retired = hart.instret;
       hart.runStraight(entry.blockLength);
-      const done = hart.instret - before;
+      const done = hart.cycles - cycles;
       this.counters.interpreted += done;
       this.interpretedNow = done;
-      if (done === entry.blockLength) this.profile(entry);
+      if (hart.instret - retired === entry.blockLength) this.profile(entry);
       return undefined;
     }
     // No entry here, not enough budget left, or binary translation's rewrite to offer each instruction to: one at a time.
