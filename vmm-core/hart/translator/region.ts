@@ -121,6 +121,7 @@ export function discoverTrace(
     } else if (leavesTrace(decoded)) break;
     const target = offset + decoded.immediate;
     if (branches.has(decoded.name) && followsTaken(decoded) && !visited.has(target)) instruction.followsTaken = true;
+    // Whatever the instruction writes is no longer a link (a store's or branch's rd field is immediate bits: dropping one is harmless).
     links.delete(decoded.rd);
     if ((decoded.name === "jal" || decoded.name === "jalr") && decoded.rd !== 0) links.set(decoded.rd, offset + decoded.length);
     offset = decoded.name === "jal" || instruction.followsTaken === true ? target : (instruction.predicted ?? offset + decoded.length);

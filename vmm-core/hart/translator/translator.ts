@@ -220,6 +220,7 @@ export class Translator {
     }
     // No entry here, not enough budget left, or binary translation's rewrite to offer each instruction to: one at a time.
     const steps = Math.min(entry?.length ?? 1, left);
+    const retired = hart.instret;
     let done = 0;
     while (done < steps) {
       this.interpretOne();
@@ -228,6 +229,7 @@ export class Translator {
     }
     this.counters.interpreted += done;
     this.interpretedNow = done;
+    if (entry !== undefined && region === undefined && hart.instret - retired === entry.blockLength) this.profile(entry);
     return undefined;
   }
 
@@ -256,15 +258,10 @@ export class Translator {
       hart.instret++;
       return;
     }
-    const low = r32[pcLow];
     if (instruction.execute(hart, instruction) !== true) {
-      instruction.notTaken++;
-      const next = (low >>> 0) + instruction.length;
-      r32[pcLow] = next | 0;
-      if (next > 0xffff_ffff) r32[pcHigh] = (r32[pcHigh] + 1) | 0;
-    } else {
-      instruction.taken++;
-      if (instruction.name === "jalr") this.jumpTargets.set(low, r32[pcLow]);
+      const low = (r32[pcLow] >>> 0) + instruction.length;
+      r32[pcLow] = low | 0;
+      if (low > 0xffff_ffff) r32[pcHigh] = (r32[pcHigh] + 1) | 0;
     }
     hart.instret++;
   }
