@@ -206,27 +206,20 @@ export class Translator {
     let region = entry?.region;
     if (entry !== undefined && region === undefined && ++entry.heat >= this.hotThreshold) region = this.compile(entry, low, high);
     if (entry !== undefined && region !== undefined && entry.length <= left) return entry;
-    if (entry !== undefined && region === undefined && this.rewrite === undefined && entry.blockLength <= left) {
-      // Cold code: the interpreter's own loop (optimized early: it is the interpreter engine's) runs the basic block, whose end is profiled.
-      // Counted in cycles, as the budget is: a trap the loop takes at once (hart.raise) retires nothing but uses one.
-      const cycles = hart.cycles;
-      const retired = hart.instret;
-      hart.runStraight(entry.blockLength);
-      const done = hart.cycles - cycles;
-      this.counters.interpreted += done;
-      this.interpretedNow = done;
-      if (hart.instret - retired === entry.blockLength) this.profile(entry);
-      return undefined;
-    }
-    // No entry here, not enough budget left, or binary translation's rewrite to offer each instruction to: one at a time.
+    // Cold code, no entry here, or not enough budget left: the basic block (or the budget's end of it) in the interpreter's own loop (optimized
+    // early: it is the interpreter engine's), or one instruction at a time where lookup() fetched one already or binary translation's rewrite
+    // is offered each. Counted in cycles, as the budget is: a trap taken at once (hart.raise) retires nothing but uses one.
     const steps = Math.min(entry?.length ?? 1, left);
+    const cycles = hart.cycles;
     const retired = hart.instret;
-    let done = 0;
-    while (done < steps) {
-      this.interpretOne();
-      done++;
-      if (hart.interruptCheck || hart.waiting || hart.stopRequested) break;
+    if (entry !== undefined && this.rewrite === undefined && this.fetched === undefined) hart.runStraight(steps);
+    else {
+      for (let i = 0; i < steps; i++) {
+        this.interpretOne();
+        if (hart.interruptCheck || hart.waiting || hart.stopRequested) break;
+      }
     }
+    const done = hart.cycles - cycles;
     this.counters.interpreted += done;
     this.interpretedNow = done;
     if (entry !== undefined && region === undefined && hart.instret - retired === entry.blockLength) this.profile(entry);
