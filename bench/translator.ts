@@ -130,7 +130,20 @@ function binaryTranslationRows(result: BenchResult, guest: KernelGuest, count: n
 function freshProcessRows(result: BenchResult, guest: KernelGuest, count: number, options: BenchOptions): void {
   const modes = ["trap-and-emulate", "binary-translation"] as const;
   const wall: Record<(typeof modes)[number], number[]> = { "trap-and-emulate": [], "binary-translation": [] };
-  for (let i = 0; i < count; i++) for (const mode of i % 2 === 0 ? modes : [...modes].reverse()) wall[mode].push(runCli(guest.elfPath, ["--mode", mode]).wallMs);
+  const expected = expectedOutput(guest);
+  const wrong: string[] = [];
+  for (let i = 0; i < count; i++) {
+    for (const mode of i % 2 === 0 ? modes : [...modes].reverse()) {
+      const run = runCli(guest.elfPath, ["--mode", mode]);
+      if (run.status !== 0 || run.output !== expected) wrong.push(`${mode} run ${i + 1}: status ${run.status}, ${run.output === expected ? "output as expected" : "output differs"}`);
+      wall[mode].push(run.wallMs);
+    }
+  }
+  result.checks.push({
+    name: `${guest.name}: every fresh vmscope run powered off with 0 and printed expected-output.txt`,
+    ok: wrong.length === 0,
+    detail: wrong.length === 0 ? `${2 * count} runs` : wrong.join("; "),
+  });
   options.log(`${guest.name} in fresh processes: trap-and-emulate ${wall["trap-and-emulate"].join(", ")} ms; binary-translation ${wall["binary-translation"].join(", ")} ms`);
   for (const mode of modes) result.rows.push(row(`${guest.name}: wall time, ${mode}, fresh process (median of ${count})`, "ms", spreadOf(wall[mode]).median));
   const ratio = spreadOf(wall["binary-translation"]).median / spreadOf(wall["trap-and-emulate"]).median;
