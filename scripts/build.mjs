@@ -20,44 +20,31 @@ const entries = [
 ];
 
 const started = performance.now();
+/** What every Node bundle shares. */
+const node = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  external: ["vscode"],
+  define: { __VMSCOPE_VERSION__: JSON.stringify(version) },
+  logLevel: "warning",
+};
 try {
   const benchmarks = process.argv.includes("--bench")
     ? [
         build({
-          absWorkingDir: root,
+          ...node,
           entryPoints: ["bench/run.ts"],
           outfile: "dist/bench.mjs",
-          bundle: true,
-          platform: "node",
-          target: "node20",
           // ESM for the benchmarks' import.meta; require for the CommonJS packages they bundle.
           format: "esm",
           banner: { js: 'import { createRequire as vmscopeCreateRequire } from "node:module"; const require = vmscopeCreateRequire(import.meta.url);' },
-          sourcemap: true,
-          external: ["vscode"],
-          define: { __VMSCOPE_VERSION__: JSON.stringify(version) },
-          logLevel: "warning",
         }),
       ]
     : [];
-  await Promise.all([
-    ...benchmarks,
-    ...entries.map(([entry, outfile]) =>
-      build({
-        absWorkingDir: root,
-        entryPoints: [entry],
-        outfile,
-        bundle: true,
-        platform: "node",
-        target: "node20",
-        format: "cjs",
-        sourcemap: true,
-        external: ["vscode"],
-        define: { __VMSCOPE_VERSION__: JSON.stringify(version) },
-        logLevel: "warning",
-      }),
-    ),
-  ]);
+  await Promise.all([...benchmarks, ...entries.map(([entry, outfile]) => build({ ...node, entryPoints: [entry], outfile, format: "cjs" }))]);
 } catch {
   // esbuild has already printed the errors with their locations.
   process.exit(1);
